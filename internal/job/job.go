@@ -1,0 +1,381 @@
+// Package job is what every pipeline's main shares: the common flags, the
+// checks before a run, reading validated inputs (with their rejects and
+// counts), writing datasets through the results sink, and running and
+// committing the pipeline with the same summary and exit codes everywhere.
+package job
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/beamline/beamline/internal/fsys"
+	"github.com/beamline/beamline/internal/results"
+	"github.com/beamline/beamline/runners"
+	"github.com/beamline/beamline/transforms/csvio"
+	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/table"
+)
+
+func init() {
+	register.Function1x1(countsEntry)
+	register.DoFn2x0[string, func(results.Entry)](&paramFn{})
+}
+
+// Exit codes shared by every beamline command.
+const (
+	ExitOK     = 0
+	ExitFailed = 1 // the run failed: bad input data, a pipeline error
+	ExitUsage  = 2 // the command line is wrong
+)
+
+// Input names a CSV input a pipeline reads.
+type Input string
+
+// The inputs, named like their rejects folders.
+const (
+	Employees Input = "employees" // sample_data.csv
+	Sales     Input = "sales"     // sales_data.csv
+)
+
+func (in Input) file() string {
+	if in == Employees {
+		return "sample_data.csv"
+	}
+	return "sales_data.csv"
+}
+
+func (in Input) columns() []string {
+	if in == Employees {
+		return records.EmployeeColumns
+	}
+	return records.SaleColumns
+}
+
+// Flags are the flags every pipeline shares.
+type Flags struct {
+	Pipeline    string
+	Description string
+	Reads       []Input
+
+	Input     *string
+	Output    *string
+	Sales     *string
+	Employees *string
+	BlockSize *int64
+	Verbose   *bool
+}
+
+// RegisterFlags defines the shared flags for pipeline, which reads the given
+// inputs, and a --help that lists them. Call it before beam.Init.
+func RegisterFlags(pipeline, description string, reads ...Input) *Flags {
+	f := &Flags{Pipeline: pipeline, Description: description, Reads: reads}
+	f.Input = flag.String("input", "data/input", "input root: a directory (or hdfs:// URL) holding sample_data.csv and sales_data.csv")
+	f.Output = flag.String("output", "data/output", "results root: datasets go to <output>/pig, <output>/spark and <output>/rejects")
+	f.Sales = flag.String("sales", "", "sales file or glob (default <input>/sales_data.csv)")
+	f.Employees = flag.String("employees", "", "employees file or glob (default <input>/sample_data.csv)")
+	f.BlockSize = flag.Int64("block_size", csvio.DefaultBlockSize, "bytes per input block (the unit of parallel parsing)")
+	f.Verbose = flag.Bool("verbose", false, "log the runner's progress (Beam and prism INFO logs)")
+	flag.Usage = f.usage
+	return f
+}
+
+// ours lists the flags beamline defines, for --help; everything else is
+// Beam's.
+var ours = map[string]bool{"input": true, "output": true, "sales": true, "employees": true, "block_size": true,
+	"verbose": true, "runner": true, "endpoint": true, "environment_type": true, "environment_config": true,
+	"as_of": true, "as-of": true, "from": true, "job_name": true}
+
+func (f *Flags) usage() {
+	w := flag.CommandLine.Output()
+	fmt.Fprintf(w, "%s — %s\n\nUsage: go run ./pipelines/%s [flags]\n\nFlags:\n", f.Pipeline, f.Description, f.Pipeline)
+	flag.VisitAll(func(fl *flag.Flag) {
+		if !ours[fl.Name] {
+			return
+		}
+		def := ""
+		if fl.DefValue != "" && fl.DefValue != "false" {
+			def = fmt.Sprintf(" (default %q)", fl.DefValue)
+		}
+		usage := fl.Usage
+		if fl.Name == "runner" {
+			usage = "Beam runner: " + strings.Join(runners.Names(), ", ") + " (default " + runners.Default + ", in-process)"
+		}
+		fmt.Fprintf(w, "  --%s\n\t%s%s\n", fl.Name, usage, def)
+	})
+	fmt.Fprintf(w, "\nBeam's own pipeline options (--job_name, --parallelism, …) are accepted too.\n"+
+		"Exit status: 0 success, 1 the run failed, 2 bad usage.\n")
+}
+
+// Run is one run of a pipeline: where it reads and writes, and what it has
+// declared so far.
+type Run struct {
+	ID       string
+	Pipeline string
+	Runner   string
+	Target   results.Target
+	Log      *slog.Logger
+
+	flags   *Flags
+	files   map[Input]string
+	sinks   []*sink // the output root first
+	started time.Time
+	stdout  io.Writer
+}
+
+// sink is what a run writes under one root.
+type sink struct {
+	target  results.Target
+	outputs []results.Output
+	entries []beam.PCollection
+}
+
+// sink returns the run's sink for root, adding it on first use.
+func (r *Run) sink(root string) *sink {
+	for _, k := range r.sinks {
+		if k.target.Root == root {
+			return k
+		}
+	}
+	k := &sink{target: results.Target{Root: root, Run: r.ID}}
+	r.sinks = append(r.sinks, k)
+	return k
+}
+
+// Start checks the flags and inputs after beam.Init and prepares a run; it
+// exits with ExitUsage or ExitFailed and a clear message when it cannot.
+// It also repairs any commit a crashed run left half done in the output.
+func Start(f *Flags) *Run {
+	log := newLogger(*f.Verbose)
+	r, code, err := start(context.Background(), f, log)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", f.Pipeline, err)
+		os.Exit(code)
+	}
+	return r
+}
+
+func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
+	if flag.NArg() > 0 {
+		return nil, ExitUsage, fmt.Errorf("unexpected arguments %q (see --help)", flag.Args())
+	}
+	runner, err := runners.Selected()
+	if err != nil {
+		return nil, ExitUsage, err
+	}
+	if *f.Output == "" {
+		return nil, ExitUsage, errors.New("--output is empty")
+	}
+	r := &Run{
+		ID: runners.NewRunID(f.Pipeline), Pipeline: f.Pipeline, Runner: runner, Log: log,
+		flags: f, files: map[Input]string{}, started: time.Now(), stdout: os.Stdout,
+	}
+	r.Target = r.sink(*f.Output).target
+	for _, in := range f.Reads {
+		glob, code, err := checkInput(ctx, f, in)
+		if err != nil {
+			return nil, code, err
+		}
+		r.files[in] = glob
+	}
+	repaired, err := results.Recover(ctx, *f.Output)
+	if err != nil {
+		return nil, ExitFailed, fmt.Errorf("repairing %s: %w", *f.Output, err)
+	}
+	for _, id := range repaired {
+		log.Warn("finished the commit of an interrupted run", "run", id, "output", *f.Output)
+	}
+	return r, ExitOK, nil
+}
+
+// checkInput resolves an input's glob and checks every file it names before
+// anything runs: present, a file, with the required columns and data.
+func checkInput(ctx context.Context, f *Flags, in Input) (string, int, error) {
+	glob := *f.Sales
+	flagName := "--sales"
+	if in == Employees {
+		glob, flagName = *f.Employees, "--employees"
+	}
+	if glob == "" {
+		if *f.Input == "" {
+			return "", ExitUsage, fmt.Errorf("--input is empty and %s is not set", flagName)
+		}
+		glob = fsys.Join(*f.Input, in.file())
+	}
+	files, err := csvio.Match(ctx, glob)
+	if err != nil {
+		return "", ExitUsage, fmt.Errorf("%s input: %w (set --input or %s)", in, err, flagName)
+	}
+	for _, file := range files {
+		fs, err := fsys.For(ctx, file)
+		if err != nil {
+			return "", ExitUsage, err
+		}
+		if info, err := fs.Stat(ctx, file); err == nil && info.IsDir {
+			return "", ExitUsage, fmt.Errorf("%s input %s is a directory; expected a CSV file or a glob of them", in, file)
+		}
+		if err := csvio.CheckFile(ctx, file, in.columns()); err != nil {
+			return "", ExitFailed, err
+		}
+	}
+	return glob, ExitOK, nil
+}
+
+// File returns the glob the run reads for an input.
+func (r *Run) File(in Input) string { return r.files[in] }
+
+// ReadSales reads the sales input: PCollection<records.SaleBlock>. Rejected
+// rows go to <output>/rejects/<pipeline>/sales.
+func (r *Run) ReadSales(s beam.Scope) beam.PCollection {
+	clean, rejects := csvio.ReadSales(s, r.mustFile(Sales), *r.flags.BlockSize)
+	r.WriteRejects(s, Sales, rejects)
+	return clean
+}
+
+// ReadEmployees reads the employees input: PCollection<records.EmployeeBlock>.
+// Rejected rows go to <output>/rejects/<pipeline>/employees.
+func (r *Run) ReadEmployees(s beam.Scope) beam.PCollection {
+	clean, rejects := csvio.ReadEmployees(s, r.mustFile(Employees), *r.flags.BlockSize)
+	r.WriteRejects(s, Employees, rejects)
+	return clean
+}
+
+func (r *Run) mustFile(in Input) string {
+	f, ok := r.files[in]
+	if !ok {
+		panic(fmt.Sprintf("pipeline %s reads %s but did not declare it in RegisterFlags", r.Pipeline, in))
+	}
+	return f
+}
+
+// WriteRejects writes an input's rejects (PCollection<csvio.RejectBlock>) and
+// records its counts.
+func (r *Run) WriteRejects(s beam.Scope, in Input, blocks beam.PCollection) {
+	chunks, counts := csvio.Rejects(s, string(in), blocks)
+	r.Write(s, table.RejectsDataset(r.Pipeline, string(in)), chunks)
+	main := r.sinks[0]
+	main.entries = append(main.entries, beam.ParDo(s, countsEntry, counts))
+}
+
+func countsEntry(c csvio.Counts) results.Entry {
+	return results.Entry{Counts: &results.InputCounts{Input: c.Input, Read: c.Read, Clean: c.Clean, Rejected: c.Rejected}}
+}
+
+// Write writes a dataset (PCollection<table.Chunk>) under the output root.
+func (r *Run) Write(s beam.Scope, ds table.Dataset, chunks beam.PCollection) {
+	r.WriteTo(s, *r.flags.Output, results.Output{Dataset: ds, Pipeline: r.Pipeline}, chunks)
+}
+
+// WriteTo writes an output under another root than the output root, e.g.
+// ingest's clean files into the input root. Every root is committed when
+// the run succeeds.
+func (r *Run) WriteTo(s beam.Scope, root string, o results.Output, chunks beam.PCollection) {
+	k := r.sink(root)
+	k.outputs = append(k.outputs, o)
+	k.entries = append(k.entries, results.Write(s, k.target, o.Dataset, chunks))
+}
+
+// Param records a value the results depend on (PCollection<string> of one
+// element), e.g. the as-of date, in the run's manifest and metadata.
+func (r *Run) Param(s beam.Scope, key string, value beam.PCollection) {
+	main := r.sinks[0]
+	main.entries = append(main.entries, beam.ParDo(s, &paramFn{Key: key}, value))
+}
+
+type paramFn struct{ Key string }
+
+func (f *paramFn) ProcessElement(v string, emit func(results.Entry)) {
+	emit(results.Entry{Param: &results.Param{Key: f.Key, Value: v}})
+}
+
+// Execute runs the pipeline, commits its results and prints the summary,
+// then exits: ExitOK on success, ExitFailed if the run failed (the previous
+// results are left in place).
+func (r *Run) Execute(p *beam.Pipeline, s beam.Scope) {
+	os.Exit(r.execute(context.Background(), p, s))
+}
+
+func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
+	for _, k := range r.sinks {
+		results.Finish(s, k.target, k.entries...)
+	}
+	r.Log.Info("running", "pipeline", r.Pipeline, "runner", r.Runner, "run", r.ID)
+	if _, err := runners.Run(ctx, p); err != nil {
+		for _, k := range r.sinks {
+			if aerr := results.Abort(ctx, k.target); aerr != nil {
+				r.Log.Warn("could not remove the failed run's staging folder", "error", aerr)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "%s: run %s failed: %v\nThe previous results are unchanged.\n", r.Pipeline, r.ID, err)
+		return ExitFailed
+	}
+	var main *results.Manifest
+	for i := len(r.sinks) - 1; i >= 0; i-- { // the output root last
+		k := r.sinks[i]
+		m, err := results.Commit(ctx, k.target, k.outputs)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: run %s: commit to %s failed: %v\n", r.Pipeline, r.ID, k.target.Root, err)
+			return ExitFailed
+		}
+		main = m
+	}
+	r.summary(main)
+	return ExitOK
+}
+
+// summary prints, per input, "read N, clean C, rejected R" and where the
+// results are.
+func (r *Run) summary(m *results.Manifest) {
+	w := r.stdout
+	for _, c := range m.Inputs {
+		fmt.Fprintf(w, "%s: read %d, clean %d, rejected %d", c.Input, c.Read, c.Clean, c.Rejected)
+		if c.Rejected > 0 {
+			fmt.Fprintf(w, " (see %s)", fsys.Join(*r.flags.Output, table.RejectsDataset(r.Pipeline, c.Input).Path()))
+		}
+		fmt.Fprintln(w)
+	}
+	if v := m.Param("as_of"); v != "" {
+		fmt.Fprintf(w, "as-of date: %s\n", v)
+	}
+	dirs := map[string]int{}
+	for _, k := range r.sinks {
+		for _, o := range k.outputs {
+			switch {
+			case o.File != "":
+				fmt.Fprintf(w, "wrote %s\n", fsys.Join(k.target.Root, o.File))
+			case o.Dataset.Family != table.Rejects:
+				dirs[fsys.Join(k.target.Root, o.Dataset.Family)]++
+			}
+		}
+	}
+	var keys []string
+	for d := range dirs {
+		keys = append(keys, d)
+	}
+	sort.Strings(keys)
+	for _, d := range keys {
+		fmt.Fprintf(w, "wrote %d datasets to %s\n", dirs[d], d)
+	}
+	fmt.Fprintf(w, "run %s finished in %s on %s\n", r.ID, time.Since(r.started).Round(time.Millisecond), r.Runner)
+}
+
+// newLogger returns beamline's logger and quiets the runner's INFO logs
+// (prism logs through slog's default logger) unless verbose.
+func newLogger(verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelInfo
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}

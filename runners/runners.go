@@ -1,0 +1,81 @@
+// Package runners owns the --runner family: which Beam runners beamline
+// supports, how a pipeline is handed to one, and the ids runs are known by.
+package runners
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+
+	// The reflection-free execution of registered functions.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/core/runtime/exec/optimized"
+	// Local paths for Beam's filesystem registry.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+	// The runners beamline supports register themselves.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/direct"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/flink"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/spark"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/universal"
+)
+
+// Default is the runner used when --runner is not given: Beam's prism,
+// in-process.
+const Default = "prism"
+
+// names maps each accepted --runner value to the Beam runner that runs it.
+var names = map[string]string{
+	"prism":     "prism",
+	"direct":    "direct",
+	"universal": "universal",
+	"portable":  "universal",
+	"flink":     "flink",
+	"spark":     "spark",
+}
+
+// Names returns the accepted --runner values, sorted.
+func Names() []string {
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Selected returns the runner chosen by the --runner flag (Default when
+// empty), or an error naming the accepted values.
+func Selected() (string, error) {
+	name := strings.ToLower(strings.TrimSpace(*beamrunners.Runner))
+	if name == "" {
+		name = Default
+	}
+	if _, ok := names[name]; !ok {
+		return "", fmt.Errorf("--runner %q is not supported; use one of %s", *beamrunners.Runner, strings.Join(Names(), ", "))
+	}
+	return name, nil
+}
+
+// Run executes p on the selected runner and waits for it to finish.
+func Run(ctx context.Context, p *beam.Pipeline) (beam.PipelineResult, error) {
+	name, err := Selected()
+	if err != nil {
+		return nil, err
+	}
+	return beam.Run(ctx, names[name], p)
+}
+
+// NewRunID returns a new id for a run of pipeline: the pipeline, the UTC
+// start time and a random suffix, e.g. sales-20261126T163000Z-3f9a2c.
+func NewRunID(pipeline string) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return pipeline + "-" + time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}

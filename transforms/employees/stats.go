@@ -1,0 +1,218 @@
+// Package employees computes every output of the original data_analysis.pig
+// over employee records: totals, statistics by department, city, age group,
+// salary bracket and status, the top earners, a text report and anomalies.
+package employees
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/records"
+)
+
+// Stats accumulates a group of employees: count, salaries (exact, in cents)
+// and ages.
+type Stats struct {
+	Count     int64
+	SalarySum money.Cents
+	SalaryMin money.Cents
+	SalaryMax money.Cents
+	AgeSum    int64
+}
+
+// Add adds one employee.
+func (s *Stats) Add(e *records.Employee) {
+	if s.Count == 0 || e.Salary < s.SalaryMin {
+		s.SalaryMin = e.Salary
+	}
+	if s.Count == 0 || e.Salary > s.SalaryMax {
+		s.SalaryMax = e.Salary
+	}
+	s.Count++
+	s.SalarySum += e.Salary
+	s.AgeSum += e.Age
+}
+
+// Merge adds another group's statistics.
+func (s *Stats) Merge(o Stats) {
+	if o.Count == 0 {
+		return
+	}
+	if s.Count == 0 || o.SalaryMin < s.SalaryMin {
+		s.SalaryMin = o.SalaryMin
+	}
+	if s.Count == 0 || o.SalaryMax > s.SalaryMax {
+		s.SalaryMax = o.SalaryMax
+	}
+	s.Count += o.Count
+	s.SalarySum += o.SalarySum
+	s.AgeSum += o.AgeSum
+}
+
+// AvgSalary is the mean salary, to the cent.
+func (s *Stats) AvgSalary() money.Cents { return money.Avg(s.SalarySum, s.Count) }
+
+// AvgAge is the mean age, to four decimals.
+func (s *Stats) AvgAge() decimal.Fixed4 { return decimal.Ratio(s.AgeSum, s.Count) }
+
+// Grouping names what employees are grouped by.
+type Grouping string
+
+// The groupings of data_analysis.pig.
+const (
+	ByDepartment    Grouping = "department"
+	ByCity          Grouping = "city"
+	ByAgeGroup      Grouping = "age_group"
+	BySalaryBracket Grouping = "salary_bracket"
+	ByStatus        Grouping = "status"
+)
+
+// Key returns e's group under g.
+func (g Grouping) Key(e *records.Employee) string {
+	switch g {
+	case ByDepartment:
+		return e.Department
+	case ByCity:
+		return e.City
+	case ByAgeGroup:
+		return AgeGroup(e.Age)
+	case BySalaryBracket:
+		return SalaryBracket(e.Salary)
+	case ByStatus:
+		return e.Status
+	}
+	panic("employees: unknown grouping " + string(g))
+}
+
+// AgeGroup is the original's age band: under 30, 30-39, 40 and over.
+func AgeGroup(age int64) string {
+	switch {
+	case age < 30:
+		return "Young (< 30)"
+	case age < 40:
+		return "Middle (30-39)"
+	}
+	return "Senior (40+)"
+}
+
+// SalaryBracket is the original's salary band; 80,000 exactly is High.
+func SalaryBracket(salary money.Cents) string {
+	switch {
+	case salary < 60_000_00:
+		return "Low (< 60K)"
+	case salary < 80_000_00:
+		return "Medium (60K-80K)"
+	}
+	return "High (80K+)"
+}
+
+// salaryBrackets and ageGroups list the bands in their natural order.
+var (
+	ageGroups      = []string{"Young (< 30)", "Middle (30-39)", "Senior (40+)"}
+	salaryBrackets = []string{"Low (< 60K)", "Medium (60K-80K)", "High (80K+)"}
+)
+
+// Groups is a set of groups' statistics, keyed by group.
+type Groups struct {
+	By    Grouping
+	Stats map[string]Stats
+}
+
+// NewGroups returns an empty set of groups under g.
+func NewGroups(g Grouping) Groups { return Groups{By: g, Stats: map[string]Stats{}} }
+
+// AddBlock adds every employee of a block.
+func (gs *Groups) AddBlock(rows []records.Employee) {
+	var key string
+	var cur Stats
+	flush := func() {
+		if cur.Count > 0 {
+			acc := gs.Stats[key]
+			acc.Merge(cur)
+			if _, ok := gs.Stats[key]; !ok {
+				key = strings.Clone(key) // do not keep the block's text alive
+			}
+			gs.Stats[key] = acc
+		}
+	}
+	for i := range rows {
+		k := gs.By.Key(&rows[i])
+		if k != key {
+			flush()
+			key, cur = k, Stats{}
+		}
+		cur.Add(&rows[i])
+	}
+	flush()
+}
+
+// Merge adds another set of the same grouping.
+func (gs *Groups) Merge(o Groups) {
+	for k, v := range o.Stats {
+		acc := gs.Stats[k]
+		acc.Merge(v)
+		gs.Stats[k] = acc
+	}
+}
+
+// Named is one group's key and statistics.
+type Named struct {
+	Key string
+	Stats
+}
+
+// Sorted returns the groups ordered by less, ties broken by key.
+func (gs *Groups) Sorted(less func(a, b *Named) int) []Named {
+	out := make([]Named, 0, len(gs.Stats))
+	for k, v := range gs.Stats {
+		out = append(out, Named{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if c := less(&out[i], &out[j]); c != 0 {
+			return c < 0
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// Total returns the statistics of all groups together.
+func (gs *Groups) Total() Stats {
+	var t Stats
+	for _, v := range gs.Stats {
+		t.Merge(v)
+	}
+	return t
+}
+
+// byCountDesc orders groups by employee count, largest first.
+func byCountDesc(a, b *Named) int { return cmpInt(b.Count, a.Count) }
+
+// byAvgAge orders groups by mean age, youngest first (exact comparison of
+// AgeSum/Count).
+func byAvgAge(a, b *Named) int { return cmpInt(a.AgeSum*b.Count, b.AgeSum*a.Count) }
+
+// inOrder orders groups by their position in a list of known keys.
+func inOrder(keys []string) func(a, b *Named) int {
+	pos := func(k string) int {
+		for i, v := range keys {
+			if v == k {
+				return i
+			}
+		}
+		return len(keys)
+	}
+	return func(a, b *Named) int { return pos(a.Key) - pos(b.Key) }
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
