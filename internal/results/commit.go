@@ -232,15 +232,8 @@ func apply(ctx context.Context, fs fsys.FS, root, tmp string, j journal) error {
 			return fmt.Errorf("move %s into place: %w", final, err)
 		}
 	}
-	if err := fs.RemoveAll(ctx, tmp); err != nil {
-		return err
-	}
-	// Leave no empty _temporary behind once the last run is done with it.
-	parent := fsys.Join(root, TempFolder)
-	if left, err := fs.ReadDir(ctx, parent); err == nil && len(left) == 0 {
-		fs.RemoveAll(ctx, parent)
-	}
-	return nil
+	// _temporary itself stays: other runs may be staging in it right now.
+	return fs.RemoveAll(ctx, tmp)
 }
 
 // StaleAfter is how old an uncommitted run's staging folder must be before
