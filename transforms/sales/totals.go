@@ -1,0 +1,192 @@
+// Package sales computes every output of the original sales_analysis.pig
+// over sale records — KPIs; totals by category, region, salesperson, day,
+// month and product; VIP customers; basket sizes; the executive summary and
+// anomalies — with money summed exactly and every ordering tie-broken.
+package sales
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/records"
+)
+
+// Totals accumulates a group of sales.
+type Totals struct {
+	Transactions int64
+	Revenue      money.Cents
+	Units        int64
+	// PriceSum is the sum of unit prices, for the mean unit price.
+	PriceSum money.Cents
+}
+
+// Add adds one sale.
+func (t *Totals) Add(s *records.Sale) {
+	t.Transactions++
+	t.Revenue += s.TotalAmount
+	t.Units += s.Quantity
+	t.PriceSum += s.UnitPrice
+}
+
+// Merge adds another group's totals.
+func (t *Totals) Merge(o Totals) {
+	t.Transactions += o.Transactions
+	t.Revenue += o.Revenue
+	t.Units += o.Units
+	t.PriceSum += o.PriceSum
+}
+
+// AvgTransaction is the mean total_amount, to the cent.
+func (t *Totals) AvgTransaction() money.Cents { return money.Avg(t.Revenue, t.Transactions) }
+
+// AvgUnitPrice is the mean unit_price, to the cent.
+func (t *Totals) AvgUnitPrice() money.Cents { return money.Avg(t.PriceSum, t.Transactions) }
+
+// RevenuePerUnit is revenue over units sold, to the cent.
+func (t *Totals) RevenuePerUnit() money.Cents { return money.Avg(t.Revenue, t.Units) }
+
+// Grouping names what sales are grouped by.
+type Grouping string
+
+// The groupings of sales_analysis.pig.
+const (
+	ByCategory    Grouping = "category"
+	ByRegion      Grouping = "region"
+	BySalesperson Grouping = "salesperson"
+	ByProduct     Grouping = "product_name"
+	ByBasket      Grouping = "basket_size"
+	ByDate        Grouping = "sale_date"
+)
+
+// Basket is the original's basket size of a sale, by quantity.
+func Basket(quantity int64) string {
+	switch {
+	case quantity == 1:
+		return "Single Item"
+	case quantity <= 2:
+		return "Small Basket (2 items)"
+	}
+	return "Large Basket (3+ items)"
+}
+
+var baskets = []string{"Single Item", "Small Basket (2 items)", "Large Basket (3+ items)"}
+
+// IsAnomaly is the original's high-value rule: a total over 2,000, more than
+// 5 units, or a unit price over 1,500.
+func IsAnomaly(s *records.Sale) bool {
+	return s.TotalAmount > 2000_00 || s.Quantity > 5 || s.UnitPrice > 1500_00
+}
+
+// Groups is a set of groups' totals, keyed by group.
+type Groups struct {
+	By     Grouping
+	Totals map[string]Totals
+}
+
+// NewGroups returns an empty set of groups under g.
+func NewGroups(g Grouping) Groups { return Groups{By: g, Totals: map[string]Totals{}} }
+
+// AddBlock adds every sale of a block.
+func (gs *Groups) AddBlock(rows []records.Sale) {
+	var lastDate calendar.Date = -1 << 31
+	var lastKey string
+	for i := range rows {
+		s := &rows[i]
+		var k string
+		switch gs.By {
+		case ByCategory:
+			k = s.Category
+		case ByRegion:
+			k = s.Region
+		case BySalesperson:
+			k = s.Salesperson
+		case ByProduct:
+			k = s.ProductName
+		case ByBasket:
+			k = Basket(s.Quantity)
+		case ByDate:
+			if s.SaleDate != lastDate {
+				lastDate, lastKey = s.SaleDate, s.SaleDate.String()
+			}
+			k = lastKey
+		default:
+			panic("sales: unknown grouping " + string(gs.By))
+		}
+		t, ok := gs.Totals[k]
+		t.Add(s)
+		if !ok {
+			k = strings.Clone(k) // do not keep the block's text alive
+		}
+		gs.Totals[k] = t
+	}
+}
+
+// Merge adds another set of the same grouping.
+func (gs *Groups) Merge(o Groups) {
+	for k, v := range o.Totals {
+		t := gs.Totals[k]
+		t.Merge(v)
+		gs.Totals[k] = t
+	}
+}
+
+// Total returns the totals of all groups together.
+func (gs *Groups) Total() Totals {
+	var t Totals
+	for _, v := range gs.Totals {
+		t.Merge(v)
+	}
+	return t
+}
+
+// Named is one group's key and totals.
+type Named struct {
+	Key string
+	Totals
+}
+
+// Sorted returns the groups ordered by cmp, ties broken by key ascending.
+func (gs *Groups) Sorted(cmp func(a, b *Named) int) []Named {
+	out := make([]Named, 0, len(gs.Totals))
+	for k, v := range gs.Totals {
+		out = append(out, Named{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if c := cmp(&out[i], &out[j]); c != 0 {
+			return c < 0
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// byRevenueDesc orders groups by revenue, largest first.
+func byRevenueDesc(a, b *Named) int { return cmpInt(int64(b.Revenue), int64(a.Revenue)) }
+
+// byKey orders groups by key alone (dates and months sort as text).
+func byKey(a, b *Named) int { return 0 }
+
+// inOrder orders groups by their position in a list of known keys.
+func inOrder(keys []string) func(a, b *Named) int {
+	pos := func(k string) int {
+		for i, v := range keys {
+			if v == k {
+				return i
+			}
+		}
+		return len(keys)
+	}
+	return func(a, b *Named) int { return pos(a.Key) - pos(b.Key) }
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
