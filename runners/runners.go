@@ -79,3 +79,20 @@ func NewRunID(pipeline string) string {
 	rand.Read(b[:])
 	return pipeline + "-" + time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 }
+
+// Cause shortens a failed job's error to what went wrong: runners report a
+// failure with the whole execution plan and stack traces, and the cause is
+// the first line after the last "caused by:".
+func Cause(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "caused by:"); i >= 0 {
+		msg = strings.TrimSpace(msg[i+len("caused by:"):])
+	}
+	if i := strings.Index(msg, " goroutine "); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/beamline/beamline/internal/fsys"
 	"github.com/beamline/beamline/internal/results"
 	"github.com/beamline/beamline/runners"
+	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/csvio"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
@@ -74,6 +75,13 @@ type Flags struct {
 	Employees *string
 	BlockSize *int64
 	Verbose   *bool
+	AsOf      *string // set by WithAsOf
+}
+
+// WithAsOf adds --as-of, for pipelines whose results depend on "today".
+func (f *Flags) WithAsOf() *Flags {
+	f.AsOf = flag.String("as-of", "", "the date the analyses take as today, yyyy-MM-dd (default: the day after the latest sale_date in the input)")
+	return f
 }
 
 // RegisterFlags defines the shared flags for pipeline, which reads the given
@@ -129,6 +137,7 @@ type Run struct {
 	flags   *Flags
 	files   map[Input]string
 	sinks   []*sink // the output root first
+	asOf    calendar.Date
 	started time.Time
 	stdout  io.Writer
 }
@@ -176,8 +185,14 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 	if *f.Output == "" {
 		return nil, ExitUsage, errors.New("--output is empty")
 	}
+	var asOf calendar.Date
+	if f.AsOf != nil && *f.AsOf != "" {
+		if asOf, err = calendar.Parse(*f.AsOf); err != nil || len(*f.AsOf) != 10 || (*f.AsOf)[4] != '-' {
+			return nil, ExitUsage, fmt.Errorf("--as-of %q is not a date (want yyyy-MM-dd)", *f.AsOf)
+		}
+	}
 	r := &Run{
-		ID: runners.NewRunID(f.Pipeline), Pipeline: f.Pipeline, Runner: runner, Log: log,
+		ID: runners.NewRunID(f.Pipeline), Pipeline: f.Pipeline, Runner: runner, Log: log, asOf: asOf,
 		flags: f, files: map[Input]string{}, started: time.Now(), stdout: os.Stdout,
 	}
 	r.Target = r.sink(*f.Output).target
@@ -230,6 +245,9 @@ func checkInput(ctx context.Context, f *Flags, in Input) (string, int, error) {
 	}
 	return glob, ExitOK, nil
 }
+
+// AsOf returns the --as-of date and whether it was given.
+func (r *Run) AsOf() (calendar.Date, bool) { return r.asOf, r.asOf != 0 }
 
 // File returns the glob the run reads for an input.
 func (r *Run) File(in Input) string { return r.files[in] }
@@ -316,7 +334,11 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 				r.Log.Warn("could not remove the failed run's staging folder", "error", aerr)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "%s: run %s failed: %v\nThe previous results are unchanged.\n", r.Pipeline, r.ID, err)
+		msg := runners.Cause(err)
+		if *r.flags.Verbose {
+			msg = err.Error()
+		}
+		fmt.Fprintf(os.Stderr, "%s: run %s failed: %s\nThe previous results are unchanged. (--verbose shows the runner's full report.)\n", r.Pipeline, r.ID, msg)
 		return ExitFailed
 	}
 	var main *results.Manifest
@@ -369,13 +391,16 @@ func (r *Run) summary(m *results.Manifest) {
 	fmt.Fprintf(w, "run %s finished in %s on %s\n", r.ID, time.Since(r.started).Round(time.Millisecond), r.Runner)
 }
 
-// newLogger returns beamline's logger and quiets the runner's INFO logs
-// (prism logs through slog's default logger) unless verbose.
+// newLogger returns beamline's logger. The runner's own logs (prism logs
+// through slog's default logger, with whole stack traces on failures) are
+// shown only when verbose: a failure is reported once, by its cause.
 func newLogger(verbose bool) *slog.Logger {
 	level := slog.LevelWarn
 	if verbose {
 		level = slog.LevelInfo
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+	} else {
+		slog.SetDefault(slog.New(slog.DiscardHandler))
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }

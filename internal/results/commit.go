@@ -126,6 +126,14 @@ func stageFolder(ctx context.Context, fs fsys.FS, tmp string, o Output, parts []
 	if ds.Family == table.Rejects {
 		meta.Pipeline = ds.Pipeline
 	}
+	if ds.Dynamic && len(parts) > 0 {
+		meta.Columns = parts[0].Columns
+		for _, p := range parts[1:] {
+			if !sameColumns(p.Columns, meta.Columns) {
+				return fmt.Errorf("stage %s: parts disagree on the dataset's columns", ds.Path())
+			}
+		}
+	}
 	keep := map[string]bool{}
 	for i, p := range parts {
 		name := fmt.Sprintf("part-%05d.csv", i)
@@ -290,4 +298,16 @@ func Abort(ctx context.Context, t Target) error {
 		return err
 	}
 	return fs.RemoveAll(ctx, t.TempDir())
+}
+
+func sameColumns(a, b []table.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

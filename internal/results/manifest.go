@@ -10,6 +10,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/internal/fsys"
+	"github.com/beamline/beamline/transforms/table"
 )
 
 func init() {
@@ -24,6 +25,8 @@ type Part struct {
 	Source  string `json:"source,omitempty"`
 	Seq     int64  `json:"seq"`
 	Rows    int64  `json:"rows"`
+	// Columns are a Dynamic dataset's full columns.
+	Columns []table.Column `json:"columns,omitempty"`
 }
 
 // InputCounts is what a pipeline read of one input: read = clean + rejected.

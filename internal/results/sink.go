@@ -41,25 +41,28 @@ const TempFolder = "_temporary"
 // It returns a PCollection<Entry> describing the parts, for the manifest.
 func Write(s beam.Scope, t Target, ds table.Dataset, chunks beam.PCollection) beam.PCollection {
 	s = s.Scope("results.Write." + ds.Name)
-	return beam.ParDo(s, &writeFn{Target: t, Path: ds.Path(), Header: ds.Header()}, chunks)
+	return beam.ParDo(s, &writeFn{Target: t, Path: ds.Path(), Header: ds.Header(), Dynamic: ds.Dynamic}, chunks)
 }
 
 // writeFn writes chunks to part files, one per Source, per bundle.
 type writeFn struct {
-	Target Target
-	Path   string
-	Header []string
+	Target  Target
+	Path    string
+	Header  []string
+	Dynamic bool
 
 	parts map[string]*partWriter
 }
 
 type partWriter struct {
-	name string
-	seq  int64
-	rows int64
-	w    io.WriteCloser
-	buf  *bufio.Writer
-	line []byte
+	name    string
+	seq     int64
+	rows    int64
+	columns []table.Column // a Dynamic dataset's full columns
+	width   int
+	w       io.WriteCloser
+	buf     *bufio.Writer
+	line    []byte
 }
 
 func (f *writeFn) StartBundle(context.Context, func(Entry)) error {
@@ -71,7 +74,7 @@ func (f *writeFn) ProcessElement(ctx context.Context, c table.Chunk, _ func(Entr
 	p := f.parts[c.Source]
 	if p == nil {
 		var err error
-		if p, err = f.open(ctx, c.Seq); err != nil {
+		if p, err = f.open(ctx, c); err != nil {
 			return err
 		}
 		f.parts[c.Source] = p
@@ -80,8 +83,8 @@ func (f *writeFn) ProcessElement(ctx context.Context, c table.Chunk, _ func(Entr
 		p.seq = c.Seq
 	}
 	for _, row := range c.Rows {
-		if len(row) != len(f.Header) {
-			return fmt.Errorf("%s: row has %d values for %d columns (%v)", f.Path, len(row), len(f.Header), row)
+		if len(row) != p.width {
+			return fmt.Errorf("%s: row has %d values for %d columns (%v)", f.Path, len(row), p.width, row)
 		}
 		p.line = AppendCSV(p.line[:0], row)
 		if _, err := p.buf.Write(p.line); err != nil {
@@ -92,7 +95,19 @@ func (f *writeFn) ProcessElement(ctx context.Context, c table.Chunk, _ func(Entr
 	return nil
 }
 
-func (f *writeFn) open(ctx context.Context, seq int64) (*partWriter, error) {
+func (f *writeFn) open(ctx context.Context, c table.Chunk) (*partWriter, error) {
+	header := f.Header
+	var columns []table.Column
+	if f.Dynamic {
+		if len(c.Columns) < len(f.Header) {
+			return nil, fmt.Errorf("%s: a chunk of a dynamic dataset must carry its columns", f.Path)
+		}
+		columns = c.Columns
+		header = make([]string, len(columns))
+		for i, col := range columns {
+			header[i] = col.Name
+		}
+	}
 	name := fsys.Join(f.Target.TempDir(), f.Path, "attempt-"+randomID()+".csv")
 	fs, err := fsys.For(ctx, name)
 	if err != nil {
@@ -102,8 +117,8 @@ func (f *writeFn) open(ctx context.Context, seq int64) (*partWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	p := &partWriter{name: name, seq: seq, w: w, buf: bufio.NewWriterSize(w, 1<<20)}
-	if _, err := p.buf.Write(AppendCSV(nil, f.Header)); err != nil {
+	p := &partWriter{name: name, seq: c.Seq, columns: columns, width: len(header), w: w, buf: bufio.NewWriterSize(w, 1<<20)}
+	if _, err := p.buf.Write(AppendCSV(nil, header)); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -119,7 +134,7 @@ func (f *writeFn) FinishBundle(ctx context.Context, emit func(Entry)) error {
 		if err := p.w.Close(); err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
-		emit(Entry{Part: &Part{Dataset: f.Path, File: fsys.Base(p.name), Source: source, Seq: p.seq, Rows: p.rows}})
+		emit(Entry{Part: &Part{Dataset: f.Path, File: fsys.Base(p.name), Source: source, Seq: p.seq, Rows: p.rows, Columns: p.columns}})
 	}
 	f.parts = nil
 	return nil

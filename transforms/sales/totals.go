@@ -58,6 +58,10 @@ const (
 	ByProduct     Grouping = "product_name"
 	ByBasket      Grouping = "basket_size"
 	ByDate        Grouping = "sale_date"
+	// ByProductID groups by product_id, ByRegionCategory by region and
+	// category (keyed region + "\x00" + category).
+	ByProductID      Grouping = "product_id"
+	ByRegionCategory Grouping = "region_category"
 )
 
 // Basket is the original's basket size of a sale, by quantity.
@@ -111,6 +115,10 @@ func (gs *Groups) AddBlock(rows []records.Sale) {
 				lastDate, lastKey = s.SaleDate, s.SaleDate.String()
 			}
 			k = lastKey
+		case ByProductID:
+			k = s.ProductID
+		case ByRegionCategory:
+			k = s.Region + "\x00" + s.Category
 		default:
 			panic("sales: unknown grouping " + string(gs.By))
 		}

@@ -47,6 +47,10 @@ type Dataset struct {
 	// written as one ordered part file; empty for unordered datasets, whose
 	// parts each keep input order.
 	Order string
+	// Dynamic datasets have columns that depend on the data (one per
+	// category, say): Columns is the fixed leading part, and each chunk
+	// carries the full list.
+	Dynamic bool
 }
 
 // New returns a dataset of family with the given columns.
@@ -90,6 +94,8 @@ type Chunk struct {
 	Seq    int64
 	Source string
 	Rows   [][]string
+	// Columns, for a Dynamic dataset, are the chunk's full columns.
+	Columns []Column
 }
 
 // RejectsDataset is the dataset holding a pipeline's rejected rows of one

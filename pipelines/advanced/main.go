@@ -1,0 +1,49 @@
+// Command advanced runs what the original data_processing.py meant to do as
+// a Beam pipeline: it reads and validates sample_data.csv and
+// sales_data.csv and writes every Spark dataset under <output>/spark.
+package main
+
+import (
+	"flag"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/beamline/beamline/internal/job"
+	"github.com/beamline/beamline/transforms/advanced"
+	"github.com/beamline/beamline/transforms/customers"
+	"github.com/beamline/beamline/transforms/employees"
+	"github.com/beamline/beamline/transforms/sales"
+)
+
+func main() {
+	flags := job.RegisterFlags("advanced", "the Spark analyses of data_processing.py", job.Employees, job.Sales).WithAsOf()
+	flag.Parse()
+	beam.Init()
+	run := job.Start(flags)
+
+	p, s := beam.NewPipelineWithRoot()
+	staff := run.ReadEmployees(s)
+	rows := run.ReadSales(s)
+	fixed, given := run.AsOf()
+	asOf := advanced.AsOf(s, fixed, given, rows, staff)
+	run.Param(s, "as_of", advanced.FormatDate(s, asOf))
+
+	buyers := customers.Build(s, rows, customers.Categories|customers.Products|customers.RegionCategory)
+	distinct := customers.Distinct(s, buyers)
+
+	performance, top := advanced.EmployeePerformance(s, staff, asOf)
+	run.Write(s, advanced.EmployeePerformanceTable, performance)
+	run.Write(s, advanced.TopPerformersTable, top)
+	run.Write(s, advanced.RFMTable, advanced.RFMAnalysis(s, buyers, asOf))
+	run.Write(s, advanced.CohortTable, advanced.CohortAnalysis(s, rows, buyers))
+	run.Write(s, advanced.GeographyTable, advanced.GeographicAnalysis(s, rows, distinct))
+	run.Write(s, advanced.ExecutiveSummaryTable, advanced.ExecutiveSummary(s,
+		employees.Group(s, staff, employees.ByDepartment), employees.Group(s, staff, employees.ByCity),
+		sales.Group(s, rows, sales.ByProductID), distinct))
+	run.Write(s, advanced.TrendsTable, advanced.SalesTrends(s, rows))
+	run.Write(s, advanced.BasketTable, advanced.MarketBasket(s, buyers))
+	run.Write(s, advanced.PairsTable, advanced.ProductPairs(s, buyers, 100))
+	run.Write(s, advanced.FeaturesTable, advanced.MLFeatures(s, buyers, asOf))
+
+	run.Execute(p, s)
+}

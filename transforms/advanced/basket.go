@@ -1,0 +1,123 @@
+package advanced
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/beamline/beamline/transforms/customers"
+	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/table"
+)
+
+// The market basket datasets: what each customer bought (the original
+// collected it and never wrote it), and the product pairs bought by the
+// most customers.
+var (
+	BasketTable = table.New(table.Spark, "market_basket", "customer_id",
+		table.S("customer_id"), table.S("customer_name"), table.S("products"), table.I("product_count"))
+	PairsTable = table.New(table.Spark, "market_basket_pairs", "customers desc, product_a, product_b",
+		table.S("product_a"), table.S("product_b"), table.I("customers"), table.D("support"), table.D("lift"))
+)
+
+func init() {
+	register.Function1x1(marketBasket)
+	register.DoFn1x1[customers.Table, table.Chunk](&pairsFn{})
+}
+
+// MarketBasket lists each customer's distinct products ("; "-separated,
+// sorted). It takes PCollection<customers.Table> tracking Products.
+func MarketBasket(s beam.Scope, buyers beam.PCollection) beam.PCollection {
+	return beam.ParDo(s.Scope("advanced.MarketBasket"), marketBasket, buyers)
+}
+
+func marketBasket(t customers.Table) table.Chunk {
+	var c table.Chunk
+	for _, id := range t.IDs() {
+		cu := t.Customers[id]
+		c.Rows = append(c.Rows, []string{id, cu.Name, strings.Join(cu.Products, "; "), itoa(int64(len(cu.Products)))})
+	}
+	return c
+}
+
+// ProductPairs reports the n product pairs bought by the most customers
+// (both products, at any time), with support (share of all customers) and
+// lift (support over what independence would give). It takes
+// PCollection<customers.Table> tracking Products.
+func ProductPairs(s beam.Scope, buyers beam.PCollection, n int) beam.PCollection {
+	return beam.ParDo(s.Scope("advanced.ProductPairs"), &pairsFn{N: n}, buyers)
+}
+
+type pairsFn struct{ N int }
+
+// Pair is two products and the customers who bought both.
+type Pair struct {
+	A, B      string
+	Customers int64
+}
+
+// CountPairs counts, for every pair of products, the customers who bought
+// both, and each product's customers.
+func CountPairs(t *customers.Table) (pairs []Pair, buyers map[string]int64) {
+	index := map[string]int{}
+	var names []string
+	buyers = map[string]int64{}
+	for _, c := range t.Customers {
+		for _, p := range c.Products {
+			if _, ok := index[p]; !ok {
+				index[p] = len(names)
+				names = append(names, p)
+			}
+			buyers[p]++
+		}
+	}
+	n := len(names)
+	counts := map[int64]int64{}
+	idx := make([]int, 0, 64)
+	for _, c := range t.Customers {
+		idx = idx[:0]
+		for _, p := range c.Products {
+			idx = append(idx, index[p])
+		}
+		for i := 0; i < len(idx); i++ {
+			for j := i + 1; j < len(idx); j++ {
+				a, b := idx[i], idx[j]
+				if names[a] > names[b] {
+					a, b = b, a
+				}
+				counts[int64(a)*int64(n)+int64(b)]++
+			}
+		}
+	}
+	for k, v := range counts {
+		pairs = append(pairs, Pair{names[k/int64(n)], names[k%int64(n)], v})
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		a, b := pairs[i], pairs[j]
+		if a.Customers != b.Customers {
+			return a.Customers > b.Customers
+		}
+		if a.A != b.A {
+			return a.A < b.A
+		}
+		return a.B < b.B
+	})
+	return pairs, buyers
+}
+
+func (f *pairsFn) ProcessElement(t customers.Table) table.Chunk {
+	pairs, buyers := CountPairs(&t)
+	total := int64(len(t.Customers))
+	var c table.Chunk
+	for i, p := range pairs {
+		if i == f.N {
+			break
+		}
+		// lift = P(a∧b) / (P(a)·P(b)) = both·N / (na·nb)
+		lift := decimal.Float(float64(p.Customers) * float64(total) / (float64(buyers[p.A]) * float64(buyers[p.B])))
+		c.Rows = append(c.Rows, []string{p.A, p.B, itoa(p.Customers), decimal.Ratio(p.Customers, total).String(), lift.String()})
+	}
+	return c
+}

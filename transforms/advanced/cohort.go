@@ -1,0 +1,58 @@
+package advanced
+
+import (
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/customers"
+	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/table"
+)
+
+// CohortTable is every sale with its customer's cohort (the month of the
+// customer's first purchase) and the whole calendar months since then.
+var CohortTable = table.New(table.Spark, "cohort_analysis", "",
+	table.S("transaction_id"), table.S("product_id"), table.S("product_name"), table.S("category"),
+	table.I("quantity"), table.M("unit_price"), table.M("total_amount"), table.S("customer_id"),
+	table.S("customer_name"), table.T("sale_date"), table.S("region"), table.S("salesperson"),
+	table.S("customer_cohort"), table.I("period_number"))
+
+func init() {
+	register.Function1x1(firstMonths)
+	register.Function2x1(cohortRows)
+}
+
+// FirstMonths maps each customer_id to the month of its first purchase.
+type FirstMonths struct {
+	Months map[string]calendar.Month
+}
+
+// CohortAnalysis tags every sale with its customer's cohort and period
+// number. It takes PCollection<records.SaleBlock> and the
+// PCollection<customers.Table>; it returns the cohort_analysis chunks, one
+// per block, in input order.
+func CohortAnalysis(s beam.Scope, sales, buyers beam.PCollection) beam.PCollection {
+	s = s.Scope("advanced.CohortAnalysis")
+	first := beam.ParDo(s, firstMonths, buyers)
+	return beam.ParDo(s, cohortRows, sales, beam.SideInput{Input: first})
+}
+
+func firstMonths(t customers.Table) FirstMonths {
+	f := FirstMonths{Months: make(map[string]calendar.Month, len(t.Customers))}
+	for id, c := range t.Customers {
+		f.Months[id] = c.First.Month()
+	}
+	return f
+}
+
+func cohortRows(b records.SaleBlock, first FirstMonths) table.Chunk {
+	c := table.Chunk{Seq: b.Seq, Rows: make([][]string, 0, len(b.Rows))}
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		cohort := first.Months[r.CustomerID]
+		row := append(r.Fields(), cohort.String(), itoa(int64(calendar.MonthsBetween(cohort, r.SaleDate.Month()))))
+		c.Rows = append(c.Rows, row)
+	}
+	return c
+}

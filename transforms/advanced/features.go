@@ -1,0 +1,145 @@
+package advanced
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/customers"
+	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/table"
+)
+
+// FeaturesTable holds one row per customer of model-ready features, each
+// standardised to mean 0 and population standard deviation 1 over all
+// customers: recency (days since the last purchase at the as-of date),
+// frequency (purchases), monetary (total spent), avg_basket (mean order
+// value), then share_<category> (the share of the customer's spending in
+// each category), one column per category seen.
+var FeaturesTable = func() table.Dataset {
+	d := table.New(table.Spark, "ml_features", "customer_id",
+		table.S("customer_id"), table.D("recency"), table.D("frequency"), table.D("monetary"), table.D("avg_basket"))
+	d.Dynamic = true
+	return d
+}()
+
+func init() {
+	register.Function2x1(mlFeatures)
+}
+
+// MLFeatures computes the standardised features of every customer. It takes
+// PCollection<customers.Table> tracking Categories and the as-of date.
+func MLFeatures(s beam.Scope, buyers, asOf beam.PCollection) beam.PCollection {
+	return beam.ParDo(s.Scope("advanced.MLFeatures"), mlFeatures, buyers, beam.SideInput{Input: asOf})
+}
+
+// Features returns the raw feature matrix: one row per customer id (sorted),
+// and the category of each share column.
+func Features(t *customers.Table, asOf calendar.Date) (ids []string, categories []string, x [][]float64) {
+	seen := map[string]bool{}
+	for _, c := range t.Customers {
+		for _, name := range c.CategoryNames {
+			if !seen[name] {
+				seen[name] = true
+				categories = append(categories, name)
+			}
+		}
+	}
+	sort.Strings(categories)
+	ids = t.IDs()
+	x = make([][]float64, len(ids))
+	for i, id := range ids {
+		c := t.Customers[id]
+		row := make([]float64, 4+len(categories))
+		row[0] = float64(asOf - c.Last)
+		row[1] = float64(c.Orders)
+		row[2] = c.Spent.Float()
+		row[3] = c.Spent.Float() / float64(c.Orders)
+		for j, name := range c.CategoryNames {
+			k := indexOf(categories, name)
+			if c.Spent > 0 {
+				row[4+k] = float64(c.CategorySpend[j]) / float64(c.Spent)
+			}
+		}
+		x[i] = row
+	}
+	return ids, categories, x
+}
+
+// Standardise rescales each column of x to mean 0 and population standard
+// deviation 1; a constant column becomes 0.
+func Standardise(x [][]float64) {
+	if len(x) == 0 {
+		return
+	}
+	n := float64(len(x))
+	for j := range x[0] {
+		var sum float64
+		for _, row := range x {
+			sum += row[j]
+		}
+		mean := sum / n
+		var ss float64
+		for _, row := range x {
+			d := row[j] - mean
+			ss += d * d
+		}
+		sd := math.Sqrt(ss / n)
+		for _, row := range x {
+			if sd == 0 {
+				row[j] = 0
+			} else {
+				row[j] = (row[j] - mean) / sd
+			}
+		}
+	}
+}
+
+func mlFeatures(t customers.Table, asOf Today) table.Chunk {
+	ids, categories, x := Features(&t, asOf.Date)
+	Standardise(x)
+	c := table.Chunk{Columns: append([]table.Column(nil), FeaturesTable.Columns...)}
+	used := map[string]bool{}
+	for _, col := range c.Columns {
+		used[col.Name] = true
+	}
+	for _, cat := range categories {
+		name := "share_" + slug(cat)
+		for base, i := name, 2; used[name]; i++ {
+			name = base + "_" + itoa(int64(i))
+		}
+		used[name] = true
+		c.Columns = append(c.Columns, table.D(name))
+	}
+	for i, id := range ids {
+		row := make([]string, 1+len(x[i]))
+		row[0] = id
+		for j, v := range x[i] {
+			row[1+j] = decimal.Float(v).String()
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	return c
+}
+
+// slug turns a category into a column-name part: lower case, with every run
+// of other characters than letters and digits as one '_'.
+func slug(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			under = false
+		} else if !under && b.Len() > 0 {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
