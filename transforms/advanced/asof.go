@@ -72,7 +72,7 @@ func (latestSaleFn) AddInput(l latest, b records.SaleBlock) latest {
 	return l
 }
 func (latestSaleFn) MergeAccumulators(a, b latest) latest { return a.merge(b) }
-func (latestSaleFn) ExtractOutput(l latest) latest         { return l }
+func (latestSaleFn) ExtractOutput(l latest) latest        { return l }
 
 type latestHireFn struct{}
 
@@ -86,7 +86,7 @@ func (latestHireFn) AddInput(l latest, b records.EmployeeBlock) latest {
 	return l
 }
 func (latestHireFn) MergeAccumulators(a, b latest) latest { return a.merge(b) }
-func (latestHireFn) ExtractOutput(l latest) latest         { return l }
+func (latestHireFn) ExtractOutput(l latest) latest        { return l }
 
 type asOfFn struct{}
 
