@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -76,6 +77,14 @@ type Flags struct {
 	BlockSize *int64
 	Verbose   *bool
 	AsOf      *string // set by WithAsOf
+	From      *string // set by WithFrom
+}
+
+// WithFrom adds --from, the raw files ingest loads; --input then becomes the
+// required destination of the clean files.
+func (f *Flags) WithFrom() *Flags {
+	f.From = flag.String("from", "", "directory (or hdfs:// URL) holding the raw sample_data.csv and/or sales_data.csv to load (required)")
+	return f
 }
 
 // WithAsOf adds --as-of, for pipelines whose results depend on "today".
@@ -196,7 +205,15 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 		flags: f, files: map[Input]string{}, started: time.Now(), stdout: os.Stdout,
 	}
 	r.Target = r.sink(*f.Output).target
+	if f.From != nil {
+		if err := r.resolveFrom(ctx, f); err != nil {
+			return nil, ExitUsage, err
+		}
+	}
 	for _, in := range f.Reads {
+		if f.From != nil && r.files[in] == "" {
+			continue // not in --from: ingest loads what is there
+		}
 		glob, code, err := checkInput(ctx, f, in)
 		if err != nil {
 			return nil, code, err
@@ -213,6 +230,54 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 	return r, ExitOK, nil
 }
 
+// resolveFrom checks ingest's --from and --input and picks the raw files
+// present in --from.
+func (r *Run) resolveFrom(ctx context.Context, f *Flags) error {
+	if *f.From == "" {
+		return errors.New("--from is required: the directory holding the raw sample_data.csv and/or sales_data.csv")
+	}
+	inputSet := false
+	flag.Visit(func(fl *flag.Flag) { inputSet = inputSet || fl.Name == "input" })
+	if !inputSet || *f.Input == "" {
+		return errors.New("--input is required: the directory (or hdfs:// URL) the clean files are written to")
+	}
+	if samePath(*f.From, *f.Input) {
+		return fmt.Errorf("--input %s is the --from directory: ingest would overwrite its own raw files", *f.Input)
+	}
+	fs, err := fsys.For(ctx, *f.From)
+	if err != nil {
+		return err
+	}
+	for _, in := range f.Reads {
+		name := fsys.Join(*f.From, in.file())
+		if ok, err := fsys.Exists(ctx, fs, name); err != nil {
+			return fmt.Errorf("--from: %w", err)
+		} else if ok {
+			r.files[in] = name
+		}
+	}
+	if len(r.files) == 0 {
+		return fmt.Errorf("--from %s holds neither sample_data.csv nor sales_data.csv", *f.From)
+	}
+	return nil
+}
+
+func samePath(a, b string) bool {
+	if fsys.Scheme(a) != "" || fsys.Scheme(b) != "" {
+		return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+// Has reports whether the run reads an input (ingest loads only the raw
+// files present).
+func (r *Run) Has(in Input) bool { return r.files[in] != "" }
+
+// InputRoot is the --input root.
+func (r *Run) InputRoot() string { return *r.flags.Input }
+
 // checkInput resolves an input's glob and checks every file it names before
 // anything runs: present, a file, with the required columns and data.
 func checkInput(ctx context.Context, f *Flags, in Input) (string, int, error) {
@@ -220,6 +285,9 @@ func checkInput(ctx context.Context, f *Flags, in Input) (string, int, error) {
 	flagName := "--sales"
 	if in == Employees {
 		glob, flagName = *f.Employees, "--employees"
+	}
+	if f.From != nil {
+		glob = fsys.Join(*f.From, in.file())
 	}
 	if glob == "" {
 		if *f.Input == "" {
@@ -255,7 +323,7 @@ func (r *Run) File(in Input) string { return r.files[in] }
 // ReadSales reads the sales input: PCollection<records.SaleBlock>. Rejected
 // rows go to <output>/rejects/<pipeline>/sales.
 func (r *Run) ReadSales(s beam.Scope) beam.PCollection {
-	clean, rejects := csvio.ReadSales(s, r.mustFile(Sales), *r.flags.BlockSize)
+	clean, rejects := r.Read(s, Sales)
 	r.WriteRejects(s, Sales, rejects)
 	return clean
 }
@@ -263,9 +331,19 @@ func (r *Run) ReadSales(s beam.Scope) beam.PCollection {
 // ReadEmployees reads the employees input: PCollection<records.EmployeeBlock>.
 // Rejected rows go to <output>/rejects/<pipeline>/employees.
 func (r *Run) ReadEmployees(s beam.Scope) beam.PCollection {
-	clean, rejects := csvio.ReadEmployees(s, r.mustFile(Employees), *r.flags.BlockSize)
+	clean, rejects := r.Read(s, Employees)
 	r.WriteRejects(s, Employees, rejects)
 	return clean
+}
+
+// Read reads an input and returns its clean blocks and its
+// PCollection<csvio.RejectBlock>, for a pipeline that rejects more rows
+// itself before calling WriteRejects once.
+func (r *Run) Read(s beam.Scope, in Input) (clean, rejects beam.PCollection) {
+	if in == Employees {
+		return csvio.ReadEmployees(s, r.mustFile(Employees), *r.flags.BlockSize)
+	}
+	return csvio.ReadSales(s, r.mustFile(Sales), *r.flags.BlockSize)
 }
 
 func (r *Run) mustFile(in Input) string {
@@ -276,10 +354,11 @@ func (r *Run) mustFile(in Input) string {
 	return f
 }
 
-// WriteRejects writes an input's rejects (PCollection<csvio.RejectBlock>) and
-// records its counts.
-func (r *Run) WriteRejects(s beam.Scope, in Input, blocks beam.PCollection) {
-	chunks, counts := csvio.Rejects(s, string(in), blocks)
+// WriteRejects writes an input's rejects (any number of
+// PCollection<csvio.RejectBlock>) and records its counts. Call it once per
+// input.
+func (r *Run) WriteRejects(s beam.Scope, in Input, blocks ...beam.PCollection) {
+	chunks, counts := csvio.Rejects(s, string(in), beam.Flatten(s, blocks...))
 	r.Write(s, table.RejectsDataset(r.Pipeline, string(in)), chunks)
 	main := r.sinks[0]
 	main.entries = append(main.entries, beam.ParDo(s, countsEntry, counts))

@@ -222,7 +222,7 @@ func (f *parseSalesFn) ProcessElement(ctx context.Context, b Block, clean func(r
 		return err
 	}
 	rows, rb := ParseBlock(&b, data, records.ParseSale)
-	clean(records.SaleBlock{Seq: b.Seq, Rows: rows})
+	clean(records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows})
 	rejects(rb)
 	return nil
 }
@@ -236,7 +236,7 @@ func (f *parseEmployeesFn) ProcessElement(ctx context.Context, b Block, clean fu
 		return err
 	}
 	rows, rb := ParseBlock(&b, data, records.ParseEmployee)
-	clean(records.EmployeeBlock{Seq: b.Seq, Rows: rows})
+	clean(records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows})
 	rejects(rb)
 	return nil
 }

@@ -69,6 +69,7 @@ func (s *Sale) Fields() []string {
 
 // EmployeeBlock is the clean employees of one block of an input file.
 type EmployeeBlock struct {
+	File string
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Employee
@@ -76,6 +77,7 @@ type EmployeeBlock struct {
 
 // SaleBlock is the clean sales of one block of an input file.
 type SaleBlock struct {
+	File string
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Sale

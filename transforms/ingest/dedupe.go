@@ -1,0 +1,214 @@
+// Package ingest is the original's load step done right: validated rows are
+// de-duplicated by key (the first valid occurrence in file order wins) and
+// written back in a standard form (trimmed, two-decimal money, yyyy-MM-dd
+// dates, RFC 4180 quoting, LF endings).
+package ingest
+
+import (
+	"hash/fnv"
+	"strconv"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/beamline/beamline/transforms/csvio"
+	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/table"
+)
+
+// Shards is how many parts the key index is split into, so that no single
+// element holds every key.
+const Shards = 16
+
+func init() {
+	register.DoFn2x0[records.SaleBlock, func(int, Firsts)](&saleKeysFn{})
+	register.DoFn2x0[records.EmployeeBlock, func(int, Firsts)](&employeeKeysFn{})
+	register.Emitter2[int, Firsts]()
+	register.Combiner1[Firsts](&mergeFirstsFn{})
+	register.Combiner3[Firsts, Firsts, Firsts](&unionFn{})
+	register.DoFn4x0[records.SaleBlock, Firsts, func(table.Chunk), func(csvio.RejectBlock)](&keepSalesFn{})
+	register.DoFn4x0[records.EmployeeBlock, Firsts, func(table.Chunk), func(csvio.RejectBlock)](&keepEmployeesFn{})
+	register.Function2x1(dropUnique)
+}
+
+// Position is where a row is in the input: its block and line.
+type Position struct {
+	Seq  int64
+	Line int64
+}
+
+func (p Position) before(o Position) bool {
+	return p.Seq < o.Seq || (p.Seq == o.Seq && p.Line < o.Line)
+}
+
+// Firsts maps keys to the position of their first occurrence; Dup marks
+// keys seen more than once.
+type Firsts struct {
+	First map[string]Position
+	Dup   map[string]bool
+}
+
+// Add records an occurrence of key at p.
+func (f *Firsts) Add(key string, p Position) {
+	if f.First == nil {
+		f.First, f.Dup = map[string]Position{}, map[string]bool{}
+	}
+	if old, ok := f.First[key]; ok {
+		f.Dup[key] = true
+		if p.before(old) {
+			f.First[key] = p
+		}
+		return
+	}
+	f.First[strings.Clone(key)] = p
+}
+
+// Merge adds another index's occurrences.
+func (f *Firsts) Merge(o Firsts) {
+	for k, p := range o.First {
+		f.Add(k, p)
+		if o.Dup[k] {
+			f.Dup[k] = true
+		}
+	}
+}
+
+// Keep reports whether the row with key at p is its key's first occurrence.
+func (f *Firsts) Keep(key string, p Position) bool {
+	first, ok := f.First[key]
+	return !ok || first == p
+}
+
+func shard(key string) int {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32() % Shards)
+}
+
+// indexKeys emits a block's keys, one Firsts per shard.
+func indexKeys(n int, key func(i int) (string, Position), emit func(int, Firsts)) {
+	var parts [Shards]Firsts
+	for i := 0; i < n; i++ {
+		k, p := key(i)
+		parts[shard(k)].Add(k, p)
+	}
+	for s := range parts {
+		if parts[s].First != nil {
+			emit(s, parts[s])
+		}
+	}
+}
+
+type saleKeysFn struct{}
+
+func (saleKeysFn) ProcessElement(b records.SaleBlock, emit func(int, Firsts)) {
+	indexKeys(len(b.Rows), func(i int) (string, Position) {
+		return b.Rows[i].TransactionID, Position{b.Seq, b.Rows[i].Line}
+	}, emit)
+}
+
+type employeeKeysFn struct{}
+
+func (employeeKeysFn) ProcessElement(b records.EmployeeBlock, emit func(int, Firsts)) {
+	indexKeys(len(b.Rows), func(i int) (string, Position) {
+		return strconv.FormatInt(b.Rows[i].ID, 10), Position{b.Seq, b.Rows[i].Line}
+	}, emit)
+}
+
+type mergeFirstsFn struct{}
+
+func (mergeFirstsFn) MergeAccumulators(a, b Firsts) Firsts {
+	a.Merge(b)
+	return a
+}
+
+// dropUnique keeps, of a shard's index, only the keys seen more than once:
+// all the rows need to be checked against.
+func dropUnique(_ int, f Firsts) Firsts {
+	out := Firsts{First: map[string]Position{}, Dup: map[string]bool{}}
+	for k := range f.Dup {
+		out.First[k] = f.First[k]
+		out.Dup[k] = true
+	}
+	return out
+}
+
+// unionFn unions the duplicate keys of every shard.
+type unionFn struct{}
+
+func (unionFn) CreateAccumulator() Firsts { return Firsts{First: map[string]Position{}, Dup: map[string]bool{}} }
+func (unionFn) AddInput(a, b Firsts) Firsts {
+	a.Merge(b)
+	return a
+}
+func (unionFn) MergeAccumulators(a, b Firsts) Firsts {
+	a.Merge(b)
+	return a
+}
+func (unionFn) ExtractOutput(a Firsts) Firsts { return a }
+
+// duplicates returns PCollection<Firsts> (one element) of the keys that
+// occur more than once, with their first position.
+func duplicates(s beam.Scope, keyed beam.PCollection) beam.PCollection {
+	perShard := beam.CombinePerKey(s, &mergeFirstsFn{}, keyed)
+	return beam.Combine(s, &unionFn{}, beam.ParDo(s, dropUnique, perShard))
+}
+
+// DedupeSales keeps the first valid occurrence of each transaction_id and
+// rejects the later ones ("duplicate transaction_id"). It takes
+// PCollection<records.SaleBlock> and returns the standardised rows
+// (PCollection<table.Chunk>, one per block, Source set so that each block
+// is its own part and input order is kept) and PCollection<csvio.RejectBlock>.
+func DedupeSales(s beam.Scope, sales beam.PCollection) (clean, rejects beam.PCollection) {
+	s = s.Scope("ingest.DedupeSales")
+	dups := duplicates(s, beam.ParDo(s, &saleKeysFn{}, sales))
+	return beam.ParDo2(s, &keepSalesFn{}, sales, beam.SideInput{Input: dups})
+}
+
+// DedupeEmployees is DedupeSales for employees, keyed by id.
+func DedupeEmployees(s beam.Scope, employees beam.PCollection) (clean, rejects beam.PCollection) {
+	s = s.Scope("ingest.DedupeEmployees")
+	dups := duplicates(s, beam.ParDo(s, &employeeKeysFn{}, employees))
+	return beam.ParDo2(s, &keepEmployeesFn{}, employees, beam.SideInput{Input: dups})
+}
+
+type keepSalesFn struct{}
+
+func (f *keepSalesFn) ProcessElement(b records.SaleBlock, dups Firsts, clean func(table.Chunk), rejects func(csvio.RejectBlock)) {
+	c, rb := table.Chunk{Seq: b.Seq, Source: blockSource(b.Seq)}, csvio.RejectBlock{File: b.File, Seq: b.Seq}
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		fields := r.Fields()
+		if !dups.Keep(r.TransactionID, Position{b.Seq, r.Line}) {
+			rb.Rows = append(rb.Rows, csvio.Reject{Line: r.Line, Reason: "duplicate transaction_id: " + strconv.Quote(r.TransactionID), Raw: standardLine(fields)})
+			continue
+		}
+		c.Rows = append(c.Rows, fields)
+	}
+	clean(c)
+	rejects(rb)
+}
+
+type keepEmployeesFn struct{}
+
+func (f *keepEmployeesFn) ProcessElement(b records.EmployeeBlock, dups Firsts, clean func(table.Chunk), rejects func(csvio.RejectBlock)) {
+	c, rb := table.Chunk{Seq: b.Seq, Source: blockSource(b.Seq)}, csvio.RejectBlock{File: b.File, Seq: b.Seq}
+	for i := range b.Rows {
+		e := &b.Rows[i]
+		fields := e.Fields()
+		if !dups.Keep(strconv.FormatInt(e.ID, 10), Position{b.Seq, e.Line}) {
+			rb.Rows = append(rb.Rows, csvio.Reject{Line: e.Line, Reason: "duplicate id: " + strconv.Quote(fields[0]), Raw: standardLine(fields)})
+			continue
+		}
+		c.Rows = append(c.Rows, fields)
+	}
+	clean(c)
+	rejects(rb)
+}
+
+// blockSource gives each block its own part file, so that the parts
+// concatenate back in input order.
+func blockSource(seq int64) string { return "block-" + strconv.FormatInt(seq, 10) }
+
+func standardLine(fields []string) string { return strings.Join(fields, ",") }
