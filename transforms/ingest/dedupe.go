@@ -137,7 +137,9 @@ func dropUnique(_ int, f Firsts) Firsts {
 // unionFn unions the duplicate keys of every shard.
 type unionFn struct{}
 
-func (unionFn) CreateAccumulator() Firsts { return Firsts{First: map[string]Position{}, Dup: map[string]bool{}} }
+func (unionFn) CreateAccumulator() Firsts {
+	return Firsts{First: map[string]Position{}, Dup: map[string]bool{}}
+}
 func (unionFn) AddInput(a, b Firsts) Firsts {
 	a.Merge(b)
 	return a
