@@ -149,3 +149,12 @@ func (m Meta) Kinds() []table.Kind {
 	}
 	return k
 }
+
+// Header returns the column names.
+func (m Meta) Header() []string {
+	h := make([]string, len(m.Columns))
+	for i, c := range m.Columns {
+		h[i] = c.Name
+	}
+	return h
+}
