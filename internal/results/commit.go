@@ -71,14 +71,31 @@ type journal struct {
 // the staging folder. A crash after the journal is written is repaired by
 // Recover; before it, the previous results are untouched.
 func Commit(ctx context.Context, t Target, outputs []Output) (*Manifest, error) {
+	m, j, err := stageAll(ctx, t, outputs)
+	if err != nil {
+		return nil, err
+	}
 	fs, err := fsys.For(ctx, t.Root)
 	if err != nil {
 		return nil, err
 	}
+	if err := apply(ctx, fs, t.Root, t.TempDir(), j); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// stageAll puts every output in its final form inside the staging folder
+// and writes the journal that makes the swap repeatable.
+func stageAll(ctx context.Context, t Target, outputs []Output) (*Manifest, journal, error) {
+	fs, err := fsys.For(ctx, t.Root)
+	if err != nil {
+		return nil, journal{}, err
+	}
 	tmp := t.TempDir()
 	var m Manifest
 	if err := readJSON(ctx, fs, fsys.Join(tmp, manifestFile), &m); err != nil {
-		return nil, fmt.Errorf("run %s did not finish writing its results: %w", t.Run, err)
+		return nil, journal{}, fmt.Errorf("run %s did not finish writing its results: %w", t.Run, err)
 	}
 	parts := map[string][]Part{}
 	for _, p := range m.Parts {
@@ -100,17 +117,14 @@ func Commit(ctx context.Context, t Target, outputs []Output) (*Manifest, error) 
 			err = stageFolder(ctx, fs, tmp, o, parts[o.Dataset.Path()], t.Run, now, params)
 		}
 		if err != nil {
-			return nil, err
+			return nil, journal{}, err
 		}
 		j.Paths = append(j.Paths, o.path())
 	}
 	if err := writeJSON(ctx, fsys.Join(tmp, journalFile), j); err != nil {
-		return nil, err
+		return nil, journal{}, err
 	}
-	if err := apply(ctx, fs, t.Root, tmp, j); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return &m, j, nil
 }
 
 // stageFolder renames a dataset's parts to part-NNNNN.csv in order, drops
