@@ -23,7 +23,7 @@ func TestSegmentBoundariesAreExact(t *testing.T) {
 		{6, 11, 730, "Average Performer"},
 		{4, 11, 5000, "Average Performer"}, // 0.4
 		{3, 11, 5000, "Developing"},
-		{0, 1, 5000, "Developing"}, // alone in the department: percent_rank 0
+		{0, 1, 5000, "Developing"},       // alone in the department: percent_rank 0
 		{11, 15, 5000, "Good Performer"}, // 11/14 = 0.786 < 0.8 (the 88k tie)
 	}
 	for _, tt := range tests {
