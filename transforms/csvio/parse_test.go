@@ -83,7 +83,7 @@ func TestParseBlockRejects(t *testing.T) {
 	if strings.ContainsRune(rb.Rows[5].Raw, 0xff) || !strings.Contains(rb.Rows[5].Raw, "\uFFFD") {
 		t.Errorf("raw keeps invalid UTF-8: %q", rb.Rows[5].Raw)
 	}
-	if rb.Rows[6].Raw != "T9,P1,\"Laptop,Electronics,2\n" {
+	if rb.Rows[6].Raw != "T9,P1,\"Laptop,Electronics,2" {
 		t.Errorf("unterminated raw %q", rb.Rows[6].Raw)
 	}
 }

@@ -205,9 +205,14 @@ func (p *parser) parseRecord(rec *Record) {
 		i = j
 		break
 	}
-	// i is at the record's final '\n' or at the end of the data.
+	// i is at the record's final '\n' or at the end of the data. An
+	// unterminated record runs to the end, whose final line end is not
+	// part of it either.
 	end := i
-	if end > start && d[end-1] == '\r' && rec.Problem != "unterminated quoted field" {
+	if end == len(d) && end > start && d[end-1] == '\n' {
+		end--
+	}
+	if end > start && d[end-1] == '\r' {
 		end--
 	}
 	rec.Raw = d[start:end]

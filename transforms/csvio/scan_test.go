@@ -55,7 +55,7 @@ func TestParserRecords(t *testing.T) {
 			{2, []string{"ok"}, "ok", "", 0},
 		}},
 		{"unterminated quote runs to the end", "a,\"b\nc,d\ne,f\n", []rec{
-			{1, []string{"a", ""}, "a,\"b\nc,d\ne,f\n", "unterminated quoted field", 1},
+			{1, []string{"a", ""}, "a,\"b\nc,d\ne,f", "unterminated quoted field", 1},
 		}},
 		{"no trailing newline", "a,b", []rec{{1, []string{"a", "b"}, "a,b", "", 0}}},
 	}

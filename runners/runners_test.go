@@ -1,0 +1,41 @@
+package runners
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+)
+
+func TestSelected(t *testing.T) {
+	defer func(old string) { *beamrunners.Runner = old }(*beamrunners.Runner)
+	for in, want := range map[string]string{"": "prism", "direct": "direct", "PORTABLE": "portable", " flink ": "flink"} {
+		*beamrunners.Runner = in
+		got, err := Selected()
+		if err != nil || got != want {
+			t.Errorf("Selected(%q) = %q, %v", in, got, err)
+		}
+	}
+	*beamrunners.Runner = "dataflow"
+	if _, err := Selected(); err == nil || !strings.Contains(err.Error(), "use one of direct, flink, portable, prism, spark, universal") {
+		t.Errorf("unsupported runner: %v", err)
+	}
+}
+
+func TestCause(t *testing.T) {
+	err := errors.New("job job-001 failed:\nbundle inst030 failed: panic\nFull error:\nwhile executing Process for Plan[stage-016]:\n1: DataSource\n\tcaused by:\nsales_data.csv: missing required column(s) region goroutine 219 [running]:\nstack")
+	if got := Cause(err); got != "sales_data.csv: missing required column(s) region" {
+		t.Errorf("Cause = %q", got)
+	}
+	if got := Cause(errors.New("plain")); got != "plain" {
+		t.Errorf("Cause = %q", got)
+	}
+}
+
+func TestRunIDs(t *testing.T) {
+	a, b := NewRunID("sales"), NewRunID("sales")
+	if a == b || !strings.HasPrefix(a, "sales-") || len(a) != len("sales-20261126T163000Z-3f9a2c") {
+		t.Errorf("ids %s %s", a, b)
+	}
+}
