@@ -104,35 +104,14 @@ func (salaryDistFn) CreateAccumulator() salaryCounts {
 }
 
 func (salaryDistFn) AddInput(a salaryCounts, b records.EmployeeBlock) salaryCounts {
-	if a.Depts == nil {
-		a.Depts = map[string]map[money.Cents]int64{}
-	}
 	for i := range b.Rows {
-		e := &b.Rows[i]
-		m := a.Depts[e.Department]
-		if m == nil {
-			m = map[money.Cents]int64{}
-			a.Depts[strings.Clone(e.Department)] = m
-		}
-		m[e.Salary]++
+		a.Depts = countAmount(a.Depts, b.Rows[i].Department, b.Rows[i].Salary)
 	}
 	return a
 }
 
 func (salaryDistFn) MergeAccumulators(a, b salaryCounts) salaryCounts {
-	if a.Depts == nil {
-		a.Depts = map[string]map[money.Cents]int64{}
-	}
-	for d, bm := range b.Depts {
-		m := a.Depts[d]
-		if m == nil {
-			a.Depts[d] = bm
-			continue
-		}
-		for s, n := range bm {
-			m[s] += n
-		}
-	}
+	a.Depts = mergeAmounts(a.Depts, b.Depts)
 	return a
 }
 
@@ -348,4 +327,41 @@ func indexOf(list []string, v string) int {
 		}
 	}
 	return len(list)
+}
+
+// countAmount counts one amount of a group in a per-group distribution,
+// creating what is missing (a decoded accumulator's empty maps come back
+// nil). String keys are cloned so that no block's text is kept alive.
+func countAmount[K comparable](m map[K]map[money.Cents]int64, group K, amount money.Cents) map[K]map[money.Cents]int64 {
+	if m == nil {
+		m = map[K]map[money.Cents]int64{}
+	}
+	counts := m[group]
+	if counts == nil {
+		counts = map[money.Cents]int64{}
+		if s, ok := any(group).(string); ok {
+			group = any(strings.Clone(s)).(K)
+		}
+		m[group] = counts
+	}
+	counts[amount]++
+	return m
+}
+
+// mergeAmounts adds distribution b into a.
+func mergeAmounts[K comparable](a, b map[K]map[money.Cents]int64) map[K]map[money.Cents]int64 {
+	if a == nil {
+		a = map[K]map[money.Cents]int64{}
+	}
+	for g, bm := range b {
+		m := a[g]
+		if m == nil {
+			a[g] = bm
+			continue
+		}
+		for amt, n := range bm {
+			m[amt] += n
+		}
+	}
+	return a
 }

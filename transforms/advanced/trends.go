@@ -56,35 +56,14 @@ func (dayAmountsFn) CreateAccumulator() dayAmounts {
 }
 
 func (dayAmountsFn) AddInput(a dayAmounts, b records.SaleBlock) dayAmounts {
-	if a.Days == nil {
-		a.Days = map[calendar.Date]map[money.Cents]int64{}
-	}
 	for i := range b.Rows {
-		r := &b.Rows[i]
-		m := a.Days[r.SaleDate]
-		if m == nil {
-			m = map[money.Cents]int64{}
-			a.Days[r.SaleDate] = m
-		}
-		m[r.TotalAmount]++
+		a.Days = countAmount(a.Days, b.Rows[i].SaleDate, b.Rows[i].TotalAmount)
 	}
 	return a
 }
 
 func (dayAmountsFn) MergeAccumulators(a, b dayAmounts) dayAmounts {
-	if a.Days == nil {
-		a.Days = map[calendar.Date]map[money.Cents]int64{}
-	}
-	for d, bm := range b.Days {
-		m := a.Days[d]
-		if m == nil {
-			a.Days[d] = bm
-			continue
-		}
-		for amt, n := range bm {
-			m[amt] += n
-		}
-	}
+	a.Days = mergeAmounts(a.Days, b.Days)
 	return a
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/beamline/beamline/transforms/decimal"
 	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
 )
@@ -106,7 +107,7 @@ func DepartmentStatistics(s beam.Scope, departments beam.PCollection) beam.PColl
 func departmentStatistics(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, d := range g.Sorted(byCountDesc) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Count), d.AvgSalary().String(), d.SalaryMin.String(), d.SalaryMax.String(), d.AvgAge().String()})
+		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.SalaryMin.String(), d.Value.SalaryMax.String(), d.Value.AvgAge().String()})
 	}
 	return c
 }
@@ -121,9 +122,10 @@ func DepartmentSummaryReport(s beam.Scope, departments beam.PCollection) beam.PC
 func departmentSummaryReport(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, d := range g.Sorted(byCountDesc) {
-		line := "Department: " + d.Key + " | Employees: " + itoa(d.Count) +
-			" | Avg Salary: $" + itoa(d.AvgSalary().Round()) +
-			" | Avg Age: " + itoa(roundRatio(d.AgeSum, d.Count))
+		st := d.Value
+		line := "Department: " + d.Key + " | Employees: " + itoa(st.Count) +
+			" | Avg Salary: $" + itoa(st.AvgSalary().Round()) +
+			" | Avg Age: " + itoa(roundRatio(st.AgeSum, st.Count))
 		c.Rows = append(c.Rows, []string{line})
 	}
 	return c
@@ -139,8 +141,8 @@ func CityAnalysis(s beam.Scope, employees beam.PCollection) beam.PCollection {
 func cityAnalysis(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, d := range g.Sorted(byCountDesc) {
-		if d.Count > 1 {
-			c.Rows = append(c.Rows, []string{d.Key, itoa(d.Count), d.AvgSalary().String()})
+		if d.Value.Count > 1 {
+			c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String()})
 		}
 	}
 	return c
@@ -156,7 +158,7 @@ func AgeGroupAnalysis(s beam.Scope, employees beam.PCollection) beam.PCollection
 func ageGroupAnalysis(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, d := range g.Sorted(byAvgAge) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Count), d.AvgSalary().String(), d.AvgAge().String()})
+		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.AvgAge().String()})
 	}
 	return c
 }
@@ -170,8 +172,8 @@ func SalaryBracketAnalysis(s beam.Scope, employees beam.PCollection) beam.PColle
 
 func salaryBracketAnalysis(g Groups) table.Chunk {
 	var c table.Chunk
-	for _, d := range g.Sorted(inOrder(salaryBrackets)) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Count), d.AvgSalary().String(), d.AvgAge().String()})
+	for _, d := range order.ByKeyIn(g.Stats, order.Listed(salaryBrackets)) {
+		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.AvgAge().String()})
 	}
 	return c
 }
@@ -188,7 +190,7 @@ func statusAnalysis(g Groups) table.Chunk {
 	total := g.Total().Count
 	var c table.Chunk
 	for _, d := range g.Sorted(byCountDesc) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Count), d.AvgSalary().String(), decimal.Percent(d.Count, total).String()})
+		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), decimal.Percent(d.Value.Count, total).String()})
 	}
 	return c
 }

@@ -4,11 +4,11 @@
 package employees
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/beamline/beamline/transforms/decimal"
 	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
 )
 
@@ -158,25 +158,10 @@ func (gs *Groups) Merge(o Groups) {
 }
 
 // Named is one group's key and statistics.
-type Named struct {
-	Key string
-	Stats
-}
+type Named = order.Entry[Stats]
 
-// Sorted returns the groups ordered by less, ties broken by key.
-func (gs *Groups) Sorted(less func(a, b *Named) int) []Named {
-	out := make([]Named, 0, len(gs.Stats))
-	for k, v := range gs.Stats {
-		out = append(out, Named{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if c := less(&out[i], &out[j]); c != 0 {
-			return c < 0
-		}
-		return out[i].Key < out[j].Key
-	})
-	return out
-}
+// Sorted returns the groups ordered by cmp, ties broken by key.
+func (gs *Groups) Sorted(cmp func(a, b *Stats) int) []Named { return order.Entries(gs.Stats, cmp) }
 
 // Total returns the statistics of all groups together.
 func (gs *Groups) Total() Stats {
@@ -188,31 +173,8 @@ func (gs *Groups) Total() Stats {
 }
 
 // byCountDesc orders groups by employee count, largest first.
-func byCountDesc(a, b *Named) int { return cmpInt(b.Count, a.Count) }
+func byCountDesc(a, b *Stats) int { return order.Int(b.Count, a.Count) }
 
 // byAvgAge orders groups by mean age, youngest first (exact comparison of
 // AgeSum/Count).
-func byAvgAge(a, b *Named) int { return cmpInt(a.AgeSum*b.Count, b.AgeSum*a.Count) }
-
-// inOrder orders groups by their position in a list of known keys.
-func inOrder(keys []string) func(a, b *Named) int {
-	pos := func(k string) int {
-		for i, v := range keys {
-			if v == k {
-				return i
-			}
-		}
-		return len(keys)
-	}
-	return func(a, b *Named) int { return pos(a.Key) - pos(b.Key) }
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func byAvgAge(a, b *Stats) int { return order.Int(a.AgeSum*b.Count, b.AgeSum*a.Count) }

@@ -178,16 +178,9 @@ func DedupeEmployees(s beam.Scope, employees beam.PCollection) (clean, rejects b
 type keepSalesFn struct{}
 
 func (f *keepSalesFn) ProcessElement(b records.SaleBlock, dups Firsts, clean func(table.Chunk), rejects func(csvio.RejectBlock)) {
-	c, rb := table.Chunk{Seq: b.Seq, Source: blockSource(b.Seq)}, csvio.RejectBlock{File: b.File, Seq: b.Seq}
-	for i := range b.Rows {
-		r := &b.Rows[i]
-		fields := r.Fields()
-		if !dups.Keep(r.TransactionID, Position{b.Seq, r.Line}) {
-			rb.Rows = append(rb.Rows, csvio.Reject{Line: r.Line, Reason: "duplicate transaction_id: " + strconv.Quote(r.TransactionID), Raw: standardLine(fields)})
-			continue
-		}
-		c.Rows = append(c.Rows, fields)
-	}
+	c, rb := keep(b.File, b.Seq, b.Rows, &dups, "transaction_id", func(r *records.Sale) (string, int64, []string) {
+		return r.TransactionID, r.Line, r.Fields()
+	})
 	clean(c)
 	rejects(rb)
 }
@@ -195,22 +188,29 @@ func (f *keepSalesFn) ProcessElement(b records.SaleBlock, dups Firsts, clean fun
 type keepEmployeesFn struct{}
 
 func (f *keepEmployeesFn) ProcessElement(b records.EmployeeBlock, dups Firsts, clean func(table.Chunk), rejects func(csvio.RejectBlock)) {
-	c, rb := table.Chunk{Seq: b.Seq, Source: blockSource(b.Seq)}, csvio.RejectBlock{File: b.File, Seq: b.Seq}
-	for i := range b.Rows {
-		e := &b.Rows[i]
+	c, rb := keep(b.File, b.Seq, b.Rows, &dups, "id", func(e *records.Employee) (string, int64, []string) {
 		fields := e.Fields()
-		if !dups.Keep(strconv.FormatInt(e.ID, 10), Position{b.Seq, e.Line}) {
-			rb.Rows = append(rb.Rows, csvio.Reject{Line: e.Line, Reason: "duplicate id: " + strconv.Quote(fields[0]), Raw: standardLine(fields)})
+		return fields[0], e.Line, fields
+	})
+	clean(c)
+	rejects(rb)
+}
+
+// keep splits a block's rows into the standardised rows to write and the
+// later occurrences of duplicated keys, rejected as "duplicate <field>".
+func keep[T any](file string, seq int64, rows []T, dups *Firsts, field string, describe func(*T) (key string, line int64, fields []string)) (table.Chunk, csvio.RejectBlock) {
+	c, rb := table.Chunk{Seq: seq, Source: blockSource(seq)}, csvio.RejectBlock{File: file, Seq: seq}
+	for i := range rows {
+		key, line, fields := describe(&rows[i])
+		if !dups.Keep(key, Position{seq, line}) {
+			rb.Rows = append(rb.Rows, csvio.Reject{Line: line, Reason: "duplicate " + field + ": " + strconv.Quote(key), Raw: strings.Join(fields, ",")})
 			continue
 		}
 		c.Rows = append(c.Rows, fields)
 	}
-	clean(c)
-	rejects(rb)
+	return c, rb
 }
 
 // blockSource gives each block its own part file, so that the parts
 // concatenate back in input order.
 func blockSource(seq int64) string { return "block-" + strconv.FormatInt(seq, 10) }
-
-func standardLine(fields []string) string { return strings.Join(fields, ",") }

@@ -11,6 +11,7 @@ import (
 	"github.com/beamline/beamline/transforms/customers"
 	"github.com/beamline/beamline/transforms/decimal"
 	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
 )
@@ -115,7 +116,7 @@ func SalesByCategory(s beam.Scope, sales beam.PCollection) beam.PCollection {
 func byCategory(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, n := range g.Sorted(byRevenueDesc) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String(), itoa(n.Units), n.AvgUnitPrice().String()})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(n.Value.Units), n.Value.AvgUnitPrice().String()})
 	}
 	return c
 }
@@ -132,7 +133,7 @@ func byRegion(g Groups, counts customers.Counts) table.Chunk {
 	var c table.Chunk
 	for _, n := range g.Sorted(byRevenueDesc) {
 		u := counts.ByRegion[n.Key]
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String(), itoa(u), money.Avg(n.Revenue, u).String()})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(u), money.Avg(n.Value.Revenue, u).String()})
 	}
 	return c
 }
@@ -148,7 +149,7 @@ func SalespersonPerformance(s beam.Scope, sales, counts beam.PCollection) beam.P
 func bySalesperson(g Groups, counts customers.Counts) table.Chunk {
 	var c table.Chunk
 	for _, n := range g.Sorted(byRevenueDesc) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String(), itoa(counts.BySalesperson[n.Key])})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(counts.BySalesperson[n.Key])})
 	}
 	return c
 }
@@ -162,7 +163,7 @@ func DailyTrend(s beam.Scope, daily beam.PCollection) beam.PCollection {
 func dailyTrend(g Groups) table.Chunk {
 	var c table.Chunk
 	for _, n := range g.Sorted(byKey) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String()})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String()})
 	}
 	return c
 }
@@ -182,7 +183,7 @@ func monthlyTrend(daily Groups) table.Chunk {
 	}
 	var c table.Chunk
 	for _, n := range months.Sorted(byKey) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String(), itoa(n.Units)})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(n.Value.Units)})
 	}
 	return c
 }
@@ -202,7 +203,7 @@ func (f *topProductsFn) ProcessElement(g Groups) table.Chunk {
 		if i == f.N {
 			break
 		}
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), itoa(n.Units), n.Revenue.String(), n.AvgUnitPrice().String()})
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), itoa(n.Value.Units), n.Value.Revenue.String(), n.Value.AvgUnitPrice().String()})
 	}
 	return c
 }
@@ -255,8 +256,8 @@ func BasketAnalysis(s beam.Scope, sales beam.PCollection) beam.PCollection {
 func basketAnalysis(g Groups) table.Chunk {
 	total := g.Total().Revenue
 	var c table.Chunk
-	for _, n := range g.Sorted(inOrder(baskets)) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Transactions), n.Revenue.String(), n.AvgTransaction().String(), decimal.Percent(int64(n.Revenue), int64(total)).String()})
+	for _, n := range order.ByKeyIn(g.Totals, order.Listed(baskets)) {
+		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), decimal.Percent(int64(n.Value.Revenue), int64(total)).String()})
 	}
 	return c
 }

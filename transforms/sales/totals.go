@@ -5,11 +5,11 @@
 package sales
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
 )
 
@@ -150,51 +150,13 @@ func (gs *Groups) Total() Totals {
 }
 
 // Named is one group's key and totals.
-type Named struct {
-	Key string
-	Totals
-}
+type Named = order.Entry[Totals]
 
 // Sorted returns the groups ordered by cmp, ties broken by key ascending.
-func (gs *Groups) Sorted(cmp func(a, b *Named) int) []Named {
-	out := make([]Named, 0, len(gs.Totals))
-	for k, v := range gs.Totals {
-		out = append(out, Named{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if c := cmp(&out[i], &out[j]); c != 0 {
-			return c < 0
-		}
-		return out[i].Key < out[j].Key
-	})
-	return out
-}
+func (gs *Groups) Sorted(cmp func(a, b *Totals) int) []Named { return order.Entries(gs.Totals, cmp) }
 
 // byRevenueDesc orders groups by revenue, largest first.
-func byRevenueDesc(a, b *Named) int { return cmpInt(int64(b.Revenue), int64(a.Revenue)) }
+func byRevenueDesc(a, b *Totals) int { return order.Int(int64(b.Revenue), int64(a.Revenue)) }
 
 // byKey orders groups by key alone (dates and months sort as text).
-func byKey(a, b *Named) int { return 0 }
-
-// inOrder orders groups by their position in a list of known keys.
-func inOrder(keys []string) func(a, b *Named) int {
-	pos := func(k string) int {
-		for i, v := range keys {
-			if v == k {
-				return i
-			}
-		}
-		return len(keys)
-	}
-	return func(a, b *Named) int { return pos(a.Key) - pos(b.Key) }
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func byKey(a, b *Totals) int { return 0 }
