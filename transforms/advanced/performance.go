@@ -118,16 +118,8 @@ func (salaryDistFn) MergeAccumulators(a, b salaryCounts) salaryCounts {
 func (salaryDistFn) ExtractOutput(a salaryCounts) SalaryDist {
 	out := SalaryDist{Depts: map[string]DeptSalaries{}}
 	for d, m := range a.Depts {
-		ds := DeptSalaries{}
-		for s := range m {
-			ds.Salaries = append(ds.Salaries, s)
-		}
-		sort.Slice(ds.Salaries, func(i, j int) bool { return ds.Salaries[i] < ds.Salaries[j] })
-		for _, s := range ds.Salaries {
-			ds.Below = append(ds.Below, ds.Count)
-			ds.Count += m[s]
-			ds.Sum += s * money.Cents(m[s])
-		}
+		var ds DeptSalaries
+		ds.Salaries, ds.Below, ds.Count, ds.Sum = ladder(m, false)
 		out.Depts[d] = ds
 	}
 	return out
@@ -364,4 +356,21 @@ func mergeAmounts[K comparable](a, b map[K]map[money.Cents]int64) map[K]map[mone
 		}
 	}
 	return a
+}
+
+// ladder lists a distribution's distinct amounts in order (ascending or
+// descending), each with how many values come before it, and the count and
+// sum of all values: what ranks and percentiles are read from.
+func ladder(counts map[money.Cents]int64, descending bool) (amounts []money.Cents, before []int64, n int64, sum money.Cents) {
+	for amt := range counts {
+		amounts = append(amounts, amt)
+	}
+	sort.Slice(amounts, func(i, j int) bool { return (amounts[i] < amounts[j]) != descending })
+	before = make([]int64, len(amounts))
+	for i, amt := range amounts {
+		before[i] = n
+		n += counts[amt]
+		sum += amt * money.Cents(counts[amt])
+	}
+	return amounts, before, n, sum
 }

@@ -76,18 +76,10 @@ func (dayAmountsFn) ExtractOutput(a dayAmounts) DayRanks {
 	out := DayRanks{Days: make(map[calendar.Date]DayRank, len(days))}
 	var running money.Cents
 	for _, d := range days {
-		m := a.Days[d]
 		var r DayRank
-		for amt := range m {
-			r.Amounts = append(r.Amounts, amt)
-		}
-		sort.Slice(r.Amounts, func(i, j int) bool { return r.Amounts[i] > r.Amounts[j] })
-		var above int64
-		for _, amt := range r.Amounts {
-			r.Above = append(r.Above, above)
-			above += m[amt]
-			running += amt * money.Cents(m[amt])
-		}
+		var revenue money.Cents
+		r.Amounts, r.Above, _, revenue = ladder(a.Days[d], true)
+		running += revenue
 		r.Running = running
 		out.Days[d] = r
 	}
