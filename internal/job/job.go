@@ -220,12 +220,18 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 		}
 		r.files[in] = glob
 	}
-	repaired, err := results.Recover(ctx, *f.Output)
-	if err != nil {
-		return nil, ExitFailed, fmt.Errorf("repairing %s: %w", *f.Output, err)
+	roots := []string{*f.Output}
+	if f.From != nil {
+		roots = append(roots, *f.Input) // ingest commits there too
 	}
-	for _, id := range repaired {
-		log.Warn("finished the commit of an interrupted run", "run", id, "output", *f.Output)
+	for _, root := range roots {
+		repaired, err := results.Recover(ctx, root)
+		if err != nil {
+			return nil, ExitFailed, fmt.Errorf("repairing %s: %w", root, err)
+		}
+		for _, id := range repaired {
+			log.Warn("finished the commit of an interrupted run", "run", id, "root", root)
+		}
 	}
 	return r, ExitOK, nil
 }
