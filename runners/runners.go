@@ -81,17 +81,20 @@ func NewRunID(pipeline string) string {
 }
 
 // Cause shortens a failed job's error to what went wrong: runners report a
-// failure with the whole execution plan and stack traces, and the cause is
-// the first line after the last "caused by:".
+// failure with the whole execution plan and stack traces. The cause is the
+// first line after the last "caused by:", or else the last line.
 func Cause(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, "caused by:"); i >= 0 {
 		msg = strings.TrimSpace(msg[i+len("caused by:"):])
+		if j := strings.IndexByte(msg, '\n'); j >= 0 {
+			msg = msg[:j]
+		}
+	} else {
+		lines := strings.Split(strings.TrimSpace(msg), "\n")
+		msg = lines[len(lines)-1]
 	}
 	if i := strings.Index(msg, " goroutine "); i >= 0 {
-		msg = msg[:i]
-	}
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
 	return strings.TrimSpace(msg)

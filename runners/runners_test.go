@@ -28,6 +28,9 @@ func TestCause(t *testing.T) {
 	if got := Cause(err); got != "sales_data.csv: missing required column(s) region" {
 		t.Errorf("Cause = %q", got)
 	}
+	if got := Cause(errors.New("job job-001 failed:\nbundle failed: invalid bundle desc\n\tunmarshalling coder c39\ntype mismatch: got A, want B")); got != "type mismatch: got A, want B" {
+		t.Errorf("Cause = %q", got)
+	}
 	if got := Cause(errors.New("plain")); got != "plain" {
 		t.Errorf("Cause = %q", got)
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -76,6 +77,8 @@ type Flags struct {
 	Employees *string
 	BlockSize *int64
 	Verbose   *bool
+	CPUProf   *string
+	MemProf   *string
 	AsOf      *string // set by WithAsOf
 	From      *string // set by WithFrom
 }
@@ -103,6 +106,8 @@ func RegisterFlags(pipeline, description string, reads ...Input) *Flags {
 	f.Employees = flag.String("employees", "", "employees file or glob (default <input>/sample_data.csv)")
 	f.BlockSize = flag.Int64("block_size", csvio.DefaultBlockSize, "bytes per input block (the unit of parallel parsing)")
 	f.Verbose = flag.Bool("verbose", false, "log the runner's progress (Beam and prism INFO logs)")
+	f.CPUProf = flag.String("cpuprofile", "", "write a CPU profile of the run to this file (in-process runners)")
+	f.MemProf = flag.String("memprofile", "", "write a heap profile at the end of the run to this file")
 	flag.Usage = f.usage
 	return f
 }
@@ -110,7 +115,7 @@ func RegisterFlags(pipeline, description string, reads ...Input) *Flags {
 // ours lists the flags beamline defines, for --help; everything else is
 // Beam's.
 var ours = map[string]bool{"input": true, "output": true, "sales": true, "employees": true, "block_size": true,
-	"verbose": true, "runner": true, "endpoint": true, "environment_type": true, "environment_config": true,
+	"verbose": true, "cpuprofile": true, "memprofile": true, "runner": true, "endpoint": true, "environment_type": true, "environment_config": true,
 	"as_of": true, "as-of": true, "from": true, "job_name": true}
 
 func (f *Flags) usage() {
@@ -413,7 +418,14 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 		results.Finish(s, k.target, k.entries...)
 	}
 	r.Log.Info("running", "pipeline", r.Pipeline, "runner", r.Runner, "run", r.ID)
-	if _, err := runners.Run(ctx, p); err != nil {
+	stop, err := profile(*r.flags.CPUProf, *r.flags.MemProf)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", r.Pipeline, err)
+		return ExitUsage
+	}
+	_, err = runners.Run(ctx, p)
+	stop()
+	if err != nil {
 		for _, k := range r.sinks {
 			if aerr := results.Abort(ctx, k.target); aerr != nil {
 				r.Log.Warn("could not remove the failed run's staging folder", "error", aerr)
@@ -488,4 +500,30 @@ func newLogger(verbose bool) *slog.Logger {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// profile starts the CPU profile and returns what stops it and writes the
+// heap profile.
+func profile(cpu, mem string) (stop func(), err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem != "" {
+			if f, err := os.Create(mem); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}, nil
 }

@@ -161,7 +161,7 @@ func stageFolder(ctx context.Context, fs fsys.FS, tmp string, o Output, parts []
 	if len(parts) == 0 {
 		// An empty dataset is one header-only part.
 		name := "part-00000.csv"
-		if err := fsys.WriteFile(ctx, fs, fsys.Join(dir, name), AppendCSV(nil, ds.Header())); err != nil {
+		if err := fsys.WriteFile(ctx, fs, fsys.Join(dir, name), table.AppendCSV(nil, ds.Header())); err != nil {
 			return err
 		}
 		keep[name] = true
@@ -190,7 +190,7 @@ func stageFile(ctx context.Context, fs fsys.FS, tmp string, o Output, parts []Pa
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.Write(AppendCSV(nil, o.Dataset.Header()))
+	bw.Write(table.AppendCSV(nil, o.Dataset.Header()))
 	for _, p := range parts {
 		if err := appendPart(ctx, fs, fsys.Join(tmp, o.Dataset.Path(), p.File), bw); err != nil {
 			w.Close()

@@ -180,11 +180,3 @@ func TestFileOutputConcatenatesPartsWithOneHeader(t *testing.T) {
 		t.Errorf("clean.csv %q %v", b, err)
 	}
 }
-
-func TestAppendCSVQuotesOnlyWhenNeeded(t *testing.T) {
-	got := string(AppendCSV(nil, []string{"plain", "a,b", `say "hi"`, "two\nlines", " pad", "", "é"}))
-	want := "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",,é\n"
-	if got != want {
-		t.Errorf("got %q want %q", got, want)
-	}
-}

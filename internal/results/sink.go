@@ -59,10 +59,8 @@ type partWriter struct {
 	seq     int64
 	rows    int64
 	columns []table.Column // a Dynamic dataset's full columns
-	width   int
 	w       io.WriteCloser
 	buf     *bufio.Writer
-	line    []byte
 }
 
 func (f *writeFn) StartBundle(context.Context, func(Entry)) error {
@@ -82,16 +80,13 @@ func (f *writeFn) ProcessElement(ctx context.Context, c table.Chunk, _ func(Entr
 	if c.Seq < p.seq {
 		p.seq = c.Seq
 	}
-	for _, row := range c.Rows {
-		if len(row) != p.width {
-			return fmt.Errorf("%s: row has %d values for %d columns (%v)", f.Path, len(row), p.width, row)
-		}
-		p.line = AppendCSV(p.line[:0], row)
-		if _, err := p.buf.Write(p.line); err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
-		p.rows++
+	if f.Dynamic && len(c.Columns) != len(p.columns) {
+		return fmt.Errorf("%s: chunks disagree on the dataset's columns", f.Path)
 	}
+	if _, err := p.buf.Write(c.CSV); err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	p.rows += c.Rows
 	return nil
 }
 
@@ -117,8 +112,8 @@ func (f *writeFn) open(ctx context.Context, c table.Chunk) (*partWriter, error) 
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	p := &partWriter{name: name, seq: c.Seq, columns: columns, width: len(header), w: w, buf: bufio.NewWriterSize(w, 1<<20)}
-	if _, err := p.buf.Write(AppendCSV(nil, header)); err != nil {
+	p := &partWriter{name: name, seq: c.Seq, columns: columns, w: w, buf: bufio.NewWriterSize(w, 1<<20)}
+	if _, err := p.buf.Write(table.AppendCSV(nil, header)); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -144,43 +139,4 @@ func randomID() string {
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// AppendCSV appends one CSV record (RFC 4180, LF-terminated) to b, quoting a
-// field only when it needs it.
-func AppendCSV(b []byte, fields []string) []byte {
-	for i, f := range fields {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if !needsQuotes(f) {
-			b = append(b, f...)
-			continue
-		}
-		b = append(b, '"')
-		for j := 0; j < len(f); j++ {
-			if f[j] == '"' {
-				b = append(b, '"')
-			}
-			b = append(b, f[j])
-		}
-		b = append(b, '"')
-	}
-	return append(b, '\n')
-}
-
-func needsQuotes(f string) bool {
-	if f == "" {
-		return false
-	}
-	if f[0] == ' ' || f[0] == '\t' || f[len(f)-1] == ' ' || f[len(f)-1] == '\t' {
-		return true
-	}
-	for i := 0; i < len(f); i++ {
-		switch f[i] {
-		case ',', '"', '\n', '\r':
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/customers"
 	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 func TestSegmentBoundariesAreExact(t *testing.T) {
@@ -84,8 +86,13 @@ func TestSalaryStdIsExactAndOrderFree(t *testing.T) {
 
 func TestDayRank(t *testing.T) {
 	d, _ := calendar.Parse("2024-01-01")
-	acc := dayAmounts{Days: map[calendar.Date]map[money.Cents]int64{d: {5_00: 2, 9_00: 1, 1_00: 1}, d + 1: {3_00: 1}}}
-	r := dayAmountsFn{}.ExtractOutput(acc)
+	acc := DayAmounts{Days: map[calendar.Date]map[money.Cents]int64{d: {5_00: 2, 9_00: 1, 1_00: 1}, d + 1: {3_00: 1}}}
+	// Through the binary form and back, as between Beam stages.
+	var w wire.Writer
+	acc.Encode(&w)
+	var back DayAmounts
+	back.Decode(&wire.Reader{B: w.B})
+	r := dayRanks(back)
 	day := r.Days[d]
 	// 9.00 → 1; the two 5.00 share rank 2; 1.00 → 4 (rank leaves a gap).
 	if day.Rank(9_00) != 1 || day.Rank(5_00) != 2 || day.Rank(1_00) != 4 || day.Running != 20_00 || r.Days[d+1].Running != 23_00 {
@@ -95,14 +102,20 @@ func TestDayRank(t *testing.T) {
 
 func TestPairsAndFeatures(t *testing.T) {
 	tb := customers.NewTable(customers.Products | customers.Categories)
-	tb.Customers["C1"] = customers.Customer{Orders: 2, Spent: 30_00, Products: []string{"A", "B", "C"}, CategoryNames: []string{"X"}, CategorySpend: []money.Cents{30_00}}
-	tb.Customers["C2"] = customers.Customer{Orders: 1, Spent: 10_00, Products: []string{"A", "B"}, CategoryNames: []string{"X", "Y"}, CategorySpend: []money.Cents{5_00, 5_00}}
+	sale := func(tx, customer, product, category string, total money.Cents) records.Sale {
+		return records.Sale{TransactionID: tx, CustomerID: customer, CustomerName: customer, ProductName: product, Category: category, Quantity: 1, UnitPrice: total, TotalAmount: total}
+	}
+	tb.Add(records.SaleBlock{Rows: []records.Sale{
+		sale("1", "C1", "A", "X", 10_00), sale("2", "C1", "B", "X", 10_00), sale("2b", "C1", "C", "X", 10_00),
+		sale("3", "C2", "A", "X", 5_00), sale("4", "C2", "B", "Y", 5_00),
+	}})
+	// C1 orders 3 times for 30.00, C2 twice for 10.00.
 	pairs, buyers := CountPairs(&tb)
 	if len(pairs) != 3 || pairs[0] != (Pair{"A", "B", 2}) || buyers["C"] != 1 {
 		t.Errorf("pairs %v buyers %v", pairs, buyers)
 	}
 	ids, cats, x := Features(&tb, 10)
-	if len(ids) != 2 || len(cats) != 2 || x[1][4] != 0.5 || x[0][3] != 15 {
+	if len(ids) != 2 || len(cats) != 2 || x[1][4] != 0.5 || x[1][5] != 0.5 || x[0][3] != 10 || x[1][3] != 5 {
 		t.Errorf("features %v %v %v", ids, cats, x)
 	}
 	Standardise(x)

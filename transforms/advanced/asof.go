@@ -9,13 +9,14 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/fold"
 	"github.com/beamline/beamline/transforms/records"
 )
 
 func init() {
-	register.Combiner3[latest, records.SaleBlock, latest](&latestSaleFn{})
-	register.Combiner3[latest, records.EmployeeBlock, latest](&latestHireFn{})
-	register.DoFn3x1[[]byte, latest, latest, Today](&asOfFn{})
+	fold.Register[LastSale, records.SaleBlock]()
+	fold.Register[LastHire, records.EmployeeBlock]()
+	register.DoFn3x1[[]byte, LastSale, LastHire, Today](&asOfFn{})
 	register.Function1x1(formatDate)
 }
 
@@ -25,21 +26,52 @@ type Today struct {
 	Date calendar.Date
 }
 
-// latest is the latest date seen, if any.
-type latest struct {
+// LastSale is the latest sale_date seen, if any.
+type LastSale struct {
 	Seen bool
 	Date calendar.Date
 }
 
-func (l latest) merge(o latest) latest {
-	if o.Seen && (!l.Seen || o.Date > l.Date) {
-		return o
+// Add looks at a block's sale dates.
+func (l *LastSale) Add(b records.SaleBlock) {
+	for i := range b.Rows {
+		if d := b.Rows[i].SaleDate; !l.Seen || d > l.Date {
+			l.Seen, l.Date = true, d
+		}
 	}
-	return l
 }
 
-// AsOf returns PCollection<Today> holding the date "today" means for
-// the analyses: fixed when given (--as-of), else the day after the latest
+// Merge keeps the later date.
+func (l *LastSale) Merge(o LastSale) {
+	if o.Seen && (!l.Seen || o.Date > l.Date) {
+		*l = o
+	}
+}
+
+// LastHire is the latest hire_date seen, if any.
+type LastHire struct {
+	Seen bool
+	Date calendar.Date
+}
+
+// Add looks at a block's hire dates.
+func (l *LastHire) Add(b records.EmployeeBlock) {
+	for i := range b.Rows {
+		if d := b.Rows[i].HireDate; !l.Seen || d > l.Date {
+			l.Seen, l.Date = true, d
+		}
+	}
+}
+
+// Merge keeps the later date.
+func (l *LastHire) Merge(o LastHire) {
+	if o.Seen && (!l.Seen || o.Date > l.Date) {
+		*l = o
+	}
+}
+
+// AsOf returns PCollection<Today> holding the date "today" means for the
+// analyses: fixed when given (--as-of), else the day after the latest
 // sale_date, so that results are reproducible; with no valid sale at all,
 // the day after the latest hire_date. It takes PCollection<SaleBlock> and
 // PCollection<EmployeeBlock>.
@@ -48,8 +80,8 @@ func AsOf(s beam.Scope, fixed calendar.Date, hasFixed bool, sales, employees bea
 	if hasFixed {
 		return beam.Create(s, Today{fixed})
 	}
-	lastSale := beam.Combine(s, &latestSaleFn{}, sales)
-	lastHire := beam.Combine(s, &latestHireFn{}, employees)
+	lastSale := fold.Over[LastSale, records.SaleBlock](s, LastSale{}, sales)
+	lastHire := fold.Over[LastHire, records.EmployeeBlock](s, LastHire{}, employees)
 	return beam.ParDo(s, &asOfFn{}, beam.Impulse(s), beam.SideInput{Input: lastSale}, beam.SideInput{Input: lastHire})
 }
 
@@ -60,37 +92,9 @@ func FormatDate(s beam.Scope, dates beam.PCollection) beam.PCollection {
 
 func formatDate(d Today) string { return d.Date.String() }
 
-type latestSaleFn struct{}
-
-func (latestSaleFn) CreateAccumulator() latest { return latest{} }
-func (latestSaleFn) AddInput(l latest, b records.SaleBlock) latest {
-	for i := range b.Rows {
-		if !l.Seen || b.Rows[i].SaleDate > l.Date {
-			l = latest{true, b.Rows[i].SaleDate}
-		}
-	}
-	return l
-}
-func (latestSaleFn) MergeAccumulators(a, b latest) latest { return a.merge(b) }
-func (latestSaleFn) ExtractOutput(l latest) latest        { return l }
-
-type latestHireFn struct{}
-
-func (latestHireFn) CreateAccumulator() latest { return latest{} }
-func (latestHireFn) AddInput(l latest, b records.EmployeeBlock) latest {
-	for i := range b.Rows {
-		if !l.Seen || b.Rows[i].HireDate > l.Date {
-			l = latest{true, b.Rows[i].HireDate}
-		}
-	}
-	return l
-}
-func (latestHireFn) MergeAccumulators(a, b latest) latest { return a.merge(b) }
-func (latestHireFn) ExtractOutput(l latest) latest        { return l }
-
 type asOfFn struct{}
 
-func (asOfFn) ProcessElement(_ []byte, sale, hire latest) Today {
+func (asOfFn) ProcessElement(_ []byte, sale LastSale, hire LastHire) Today {
 	switch {
 	case sale.Seen:
 		return Today{sale.Date + 1}

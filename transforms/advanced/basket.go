@@ -34,12 +34,13 @@ func MarketBasket(s beam.Scope, buyers beam.PCollection) beam.PCollection {
 }
 
 func marketBasket(t customers.Table) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(BasketTable)
 	for _, id := range t.IDs() {
 		cu := t.Customers[id]
-		c.Rows = append(c.Rows, []string{id, cu.Name, strings.Join(cu.Products, "; "), itoa(int64(len(cu.Products)))})
+		products := t.Names(cu, customers.ProductSet)
+		b.Text(id).Text(cu.Name).Text(strings.Join(products, "; ")).Int(int64(len(products))).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // ProductPairs reports the n product pairs bought by the most customers
@@ -61,38 +62,32 @@ type Pair struct {
 // CountPairs counts, for every pair of products, the customers who bought
 // both, and each product's customers.
 func CountPairs(t *customers.Table) (pairs []Pair, buyers map[string]int64) {
-	index := map[string]int{}
-	var names []string
-	buyers = map[string]int64{}
+	n := int64(len(t.Values))
+	counts := map[int64]int64{}
+	perID := make([]int64, n)
+	ids := make([]uint32, 0, 64)
 	for _, c := range t.Customers {
-		for _, p := range c.Products {
-			if _, ok := index[p]; !ok {
-				index[p] = len(names)
-				names = append(names, p)
+		ids = ids[:0]
+		c.Sets[customers.ProductSet].Each(func(id uint32) { ids = append(ids, id) })
+		for i, a := range ids {
+			perID[a]++
+			for _, b := range ids[i+1:] {
+				counts[int64(a)*n+int64(b)]++
 			}
-			buyers[p]++
 		}
 	}
-	n := len(names)
-	counts := map[int64]int64{}
-	idx := make([]int, 0, 64)
-	for _, c := range t.Customers {
-		idx = idx[:0]
-		for _, p := range c.Products {
-			idx = append(idx, index[p])
-		}
-		for i := 0; i < len(idx); i++ {
-			for j := i + 1; j < len(idx); j++ {
-				a, b := idx[i], idx[j]
-				if names[a] > names[b] {
-					a, b = b, a
-				}
-				counts[int64(a)*int64(n)+int64(b)]++
-			}
+	buyers = map[string]int64{}
+	for id, k := range perID {
+		if k > 0 {
+			buyers[t.Values[id]] = k
 		}
 	}
 	for k, v := range counts {
-		pairs = append(pairs, Pair{names[k/int64(n)], names[k%int64(n)], v})
+		a, b := t.Values[k/n], t.Values[k%n]
+		if a > b {
+			a, b = b, a
+		}
+		pairs = append(pairs, Pair{a, b, v})
 	}
 	sort.Slice(pairs, func(i, j int) bool {
 		a, b := pairs[i], pairs[j]
@@ -110,14 +105,14 @@ func CountPairs(t *customers.Table) (pairs []Pair, buyers map[string]int64) {
 func (f *pairsFn) ProcessElement(t customers.Table) table.Chunk {
 	pairs, buyers := CountPairs(&t)
 	total := int64(len(t.Customers))
-	var c table.Chunk
+	b := table.NewBuilder(PairsTable)
 	for i, p := range pairs {
 		if i == f.N {
 			break
 		}
 		// lift = P(a∧b) / (P(a)·P(b)) = both·N / (na·nb)
 		lift := decimal.Float(float64(p.Customers) * float64(total) / (float64(buyers[p.A]) * float64(buyers[p.B])))
-		c.Rows = append(c.Rows, []string{p.A, p.B, itoa(p.Customers), decimal.Ratio(p.Customers, total).String(), lift.String()})
+		b.Text(p.A).Text(p.B).Int(p.Customers).Fixed(decimal.Ratio(p.Customers, total)).Fixed(lift).End()
 	}
-	return c
+	return b.Chunk(0)
 }

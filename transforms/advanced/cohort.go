@@ -8,6 +8,7 @@ import (
 	"github.com/beamline/beamline/transforms/customers"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 // CohortTable is every sale with its customer's cohort (the month of the
@@ -19,6 +20,7 @@ var CohortTable = table.New(table.Spark, "cohort_analysis", "",
 	table.S("customer_cohort"), table.I("period_number"))
 
 func init() {
+	wire.Register(encodeFirstMonths, decodeFirstMonths)
 	register.Function1x1(firstMonths)
 	register.Function2x1(cohortRows)
 }
@@ -46,13 +48,37 @@ func firstMonths(t customers.Table) FirstMonths {
 	return f
 }
 
-func cohortRows(b records.SaleBlock, first FirstMonths) table.Chunk {
-	c := table.Chunk{Seq: b.Seq, Rows: make([][]string, 0, len(b.Rows))}
-	for i := range b.Rows {
-		r := &b.Rows[i]
+func cohortRows(blk records.SaleBlock, first FirstMonths) table.Chunk {
+	b := table.NewBuilder(CohortTable)
+	b.Grow(len(blk.Rows) * 150)
+	for i := range blk.Rows {
+		r := &blk.Rows[i]
 		cohort := first.Months[r.CustomerID]
-		row := append(r.Fields(), cohort.String(), itoa(int64(calendar.MonthsBetween(cohort, r.SaleDate.Month()))))
-		c.Rows = append(c.Rows, row)
+		b.Text(r.TransactionID).Text(r.ProductID).Text(r.ProductName).Text(r.Category).Int(r.Quantity).Money(r.UnitPrice).
+			Money(r.TotalAmount).Text(r.CustomerID).Text(r.CustomerName).Date(r.SaleDate).Text(r.Region).Text(r.Salesperson).
+			Text(cohort.String()).Int(int64(calendar.MonthsBetween(cohort, r.SaleDate.Month()))).End()
 	}
-	return c
+	return b.Chunk(blk.Seq)
 }
+
+// Encode writes the months in their binary form.
+func (f *FirstMonths) Encode(w *wire.Writer) {
+	w.Uint(uint64(len(f.Months)))
+	for id, m := range f.Months {
+		w.String(id)
+		w.Int(int64(m))
+	}
+}
+
+// Decode reads months written by Encode.
+func (f *FirstMonths) Decode(r *wire.Reader) {
+	n := r.Len(2)
+	f.Months = make(map[string]calendar.Month, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		id := r.String()
+		f.Months[id] = calendar.Month(r.Int())
+	}
+}
+
+func encodeFirstMonths(v FirstMonths) []byte          { return wire.Marshal(v) }
+func decodeFirstMonths(b []byte) (FirstMonths, error) { return wire.Unmarshal[FirstMonths](b) }

@@ -41,16 +41,19 @@ func MLFeatures(s beam.Scope, buyers, asOf beam.PCollection) beam.PCollection {
 // Features returns the raw feature matrix: one row per customer id (sorted),
 // and the category of each share column.
 func Features(t *customers.Table, asOf calendar.Date) (ids []string, categories []string, x [][]float64) {
-	seen := map[string]bool{}
+	column := map[uint32]int{} // category id → share column
 	for _, c := range t.Customers {
-		for _, name := range c.CategoryNames {
-			if !seen[name] {
-				seen[name] = true
-				categories = append(categories, name)
-			}
+		for cat := range c.CategorySpend {
+			column[cat] = 0
 		}
 	}
+	for cat := range column {
+		categories = append(categories, t.Values[cat])
+	}
 	sort.Strings(categories)
+	for cat := range column {
+		column[cat] = indexOf(categories, t.Values[cat])
+	}
 	ids = t.IDs()
 	x = make([][]float64, len(ids))
 	for i, id := range ids {
@@ -60,10 +63,9 @@ func Features(t *customers.Table, asOf calendar.Date) (ids []string, categories 
 		row[1] = float64(c.Orders)
 		row[2] = c.Spent.Float()
 		row[3] = c.Spent.Float() / float64(c.Orders)
-		for j, name := range c.CategoryNames {
-			k := indexOf(categories, name)
-			if c.Spent > 0 {
-				row[4+k] = float64(c.CategorySpend[j]) / float64(c.Spent)
+		if c.Spent > 0 {
+			for cat, v := range c.CategorySpend {
+				row[4+column[cat]] = float64(v) / float64(c.Spent)
 			}
 		}
 		x[i] = row
@@ -103,9 +105,9 @@ func Standardise(x [][]float64) {
 func mlFeatures(t customers.Table, asOf Today) table.Chunk {
 	ids, categories, x := Features(&t, asOf.Date)
 	Standardise(x)
-	c := table.Chunk{Columns: append([]table.Column(nil), FeaturesTable.Columns...)}
+	cols := append([]table.Column(nil), FeaturesTable.Columns...)
 	used := map[string]bool{}
-	for _, col := range c.Columns {
+	for _, col := range cols {
 		used[col.Name] = true
 	}
 	for _, cat := range categories {
@@ -114,17 +116,17 @@ func mlFeatures(t customers.Table, asOf Today) table.Chunk {
 			name = base + "_" + itoa(int64(i))
 		}
 		used[name] = true
-		c.Columns = append(c.Columns, table.D(name))
+		cols = append(cols, table.D(name))
 	}
+	b := table.NewBuilder(FeaturesTable).WithColumns(cols)
 	for i, id := range ids {
-		row := make([]string, 1+len(x[i]))
-		row[0] = id
-		for j, v := range x[i] {
-			row[1+j] = decimal.Float(v).String()
+		b.Text(id)
+		for _, v := range x[i] {
+			b.Fixed(decimal.Float(v))
 		}
-		c.Rows = append(c.Rows, row)
+		b.End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // slug turns a category into a column-name part: lower case, with every run

@@ -68,11 +68,11 @@ func geography(g sales.Groups, counts customers.Counts) table.Chunk {
 		}
 		return cells[i].category < cells[j].category
 	})
-	var c table.Chunk
+	b := table.NewBuilder(GeographyTable)
 	for _, x := range cells {
-		c.Rows = append(c.Rows, []string{x.region, x.category, x.t.Revenue.String(), itoa(x.t.Transactions),
-			itoa(counts.ByRegionCategory[x.region+"\x00"+x.category]), x.t.AvgTransaction().String(),
-			decimal.Ratio(int64(x.t.Revenue), int64(regionRevenue[x.region])).String(), itoa(x.rank)})
+		b.Text(x.region).Text(x.category).Money(x.t.Revenue).Int(x.t.Transactions).
+			Int(counts.ByRegionCategory[x.region+"\x00"+x.category]).Money(x.t.AvgTransaction()).
+			Fixed(decimal.Ratio(int64(x.t.Revenue), int64(regionRevenue[x.region]))).Int(x.rank).End()
 	}
-	return c
+	return b.Chunk(0)
 }

@@ -12,9 +12,11 @@ import (
 
 	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/fold"
 	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 // Datasets of the employee performance analysis.
@@ -27,10 +29,14 @@ var (
 )
 
 func init() {
-	register.Combiner3[salaryCounts, records.EmployeeBlock, SalaryDist](&salaryDistFn{})
+	fold.Register[SalaryCounts, records.EmployeeBlock]()
+	register.Function1x1(salaryDist)
+	wire.Register(encodeSalaryCounts, decodeSalaryCounts)
+	wire.Register(encodeSalaryDist, decodeSalaryDist)
 	register.DoFn4x0[records.EmployeeBlock, SalaryDist, Today, func(Performance)](&scoreFn{})
 	register.Emitter1[Performance]()
 	register.Combiner1[Performance](&mergePerformanceFn{})
+	wire.Register(encodePerformance, decodePerformance)
 	register.Function1x1(employeePerformance)
 	register.Function1x1(topPerformers)
 }
@@ -64,10 +70,20 @@ func Segment(below, n, days int64) string {
 // YearsService is days / 365.25, to four decimals.
 func YearsService(days int64) decimal.Fixed4 { return decimal.Ratio(days*4, 1461) }
 
-// salaryCounts counts employees per salary, per department.
-type salaryCounts struct {
+// SalaryCounts counts employees per salary, per department.
+type SalaryCounts struct {
 	Depts map[string]map[money.Cents]int64
 }
+
+// Add counts a block's salaries.
+func (a *SalaryCounts) Add(b records.EmployeeBlock) {
+	for i := range b.Rows {
+		a.Depts = countAmount(a.Depts, b.Rows[i].Department, b.Rows[i].Salary)
+	}
+}
+
+// Merge adds another count.
+func (a *SalaryCounts) Merge(o SalaryCounts) { a.Depts = mergeAmounts(a.Depts, o.Depts) }
 
 // SalaryDist is, per department, the salary distribution ranks and
 // percentiles are read from.
@@ -97,25 +113,7 @@ func (d *DeptSalaries) Rank(salary money.Cents) (below, above int64) {
 	return below, d.Count - below - same
 }
 
-type salaryDistFn struct{}
-
-func (salaryDistFn) CreateAccumulator() salaryCounts {
-	return salaryCounts{Depts: map[string]map[money.Cents]int64{}}
-}
-
-func (salaryDistFn) AddInput(a salaryCounts, b records.EmployeeBlock) salaryCounts {
-	for i := range b.Rows {
-		a.Depts = countAmount(a.Depts, b.Rows[i].Department, b.Rows[i].Salary)
-	}
-	return a
-}
-
-func (salaryDistFn) MergeAccumulators(a, b salaryCounts) salaryCounts {
-	a.Depts = mergeAmounts(a.Depts, b.Depts)
-	return a
-}
-
-func (salaryDistFn) ExtractOutput(a salaryCounts) SalaryDist {
+func salaryDist(a SalaryCounts) SalaryDist {
 	out := SalaryDist{Depts: map[string]DeptSalaries{}}
 	for d, m := range a.Depts {
 		var ds DeptSalaries
@@ -237,7 +235,7 @@ func Score(rows []records.Employee, dist *SalaryDist, asOf calendar.Date) Perfor
 // as-of date, one element).
 func EmployeePerformance(s beam.Scope, employees, asOf beam.PCollection) (performance, top beam.PCollection) {
 	s = s.Scope("advanced.EmployeePerformance")
-	dist := beam.Combine(s, &salaryDistFn{}, employees)
+	dist := beam.ParDo(s, salaryDist, fold.Over[SalaryCounts, records.EmployeeBlock](s, SalaryCounts{}, employees))
 	scored := beam.ParDo(s, &scoreFn{}, employees, beam.SideInput{Input: dist}, beam.SideInput{Input: asOf})
 	all := beam.Combine(s, &mergePerformanceFn{}, scored)
 	return beam.ParDo(s, employeePerformance, all), beam.ParDo(s, topPerformers, all)
@@ -281,16 +279,17 @@ func employeePerformance(p Performance) table.Chunk {
 		}
 		return rows[i].seg < rows[j].seg
 	})
-	var c table.Chunk
+	b := table.NewBuilder(EmployeePerformanceTable)
 	for _, r := range rows {
-		std := ""
+		b.Text(r.dept).Text(segments[r.seg]).Int(r.st.Count).Money(money.Avg(r.st.SalarySum, r.st.Count))
 		if v, ok := r.st.SalaryStd(); ok {
-			std = v.String()
+			b.Money(v)
+		} else {
+			b.Text("")
 		}
-		c.Rows = append(c.Rows, []string{r.dept, segments[r.seg], itoa(r.st.Count), money.Avg(r.st.SalarySum, r.st.Count).String(),
-			std, decimal.Ratio(r.st.Days*4, r.st.Count*1461).String(), itoa(r.st.Active)})
+		b.Fixed(decimal.Ratio(r.st.Days*4, r.st.Count*1461)).Int(r.st.Active).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 func topPerformers(p Performance) table.Chunk {
@@ -305,11 +304,11 @@ func topPerformers(p Performance) table.Chunk {
 		}
 		return a.Name < b.Name
 	})
-	var c table.Chunk
+	b := table.NewBuilder(TopPerformersTable)
 	for _, t := range top {
-		c.Rows = append(c.Rows, []string{t.Name, t.Department, t.Salary.String(), YearsService(t.Days).String(), itoa(t.Rank)})
+		b.Text(t.Name).Text(t.Department).Money(t.Salary).Fixed(YearsService(t.Days)).Int(t.Rank).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 func indexOf(list []string, v string) int {
@@ -374,3 +373,117 @@ func ladder(counts map[money.Cents]int64, descending bool) (amounts []money.Cent
 	}
 	return amounts, before, n, sum
 }
+
+// Encode writes the counts in their binary form.
+func (a *SalaryCounts) Encode(w *wire.Writer) { encodeAmounts(w, a.Depts, w.String) }
+
+// Decode reads counts written by Encode.
+func (a *SalaryCounts) Decode(r *wire.Reader) { a.Depts = decodeAmounts(r, r.String) }
+
+// Encode writes the distribution in its binary form.
+func (d *SalaryDist) Encode(w *wire.Writer) {
+	w.Uint(uint64(len(d.Depts)))
+	for name, ds := range d.Depts {
+		w.String(name)
+		w.Int(ds.Count)
+		w.Int(int64(ds.Sum))
+		w.Uint(uint64(len(ds.Salaries)))
+		for i, s := range ds.Salaries {
+			w.Int(int64(s))
+			w.Int(ds.Below[i])
+		}
+	}
+}
+
+// Decode reads a distribution written by Encode.
+func (d *SalaryDist) Decode(r *wire.Reader) {
+	n := r.Len(3)
+	d.Depts = make(map[string]DeptSalaries, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		name := r.String()
+		ds := DeptSalaries{Count: r.Int(), Sum: money.Cents(r.Int())}
+		m := r.Len(2)
+		ds.Salaries, ds.Below = make([]money.Cents, m), make([]int64, m)
+		for j := 0; j < m; j++ {
+			ds.Salaries[j], ds.Below[j] = money.Cents(r.Int()), r.Int()
+		}
+		d.Depts[name] = ds
+	}
+}
+
+// Encode writes the scored employees in their binary form.
+func (p *Performance) Encode(w *wire.Writer) {
+	w.Uint(uint64(len(p.Groups)))
+	for k, g := range p.Groups {
+		w.String(k)
+		w.Int(g.Count)
+		w.Int(int64(g.SalarySum))
+		w.Int(g.Dev)
+		w.Uint(g.DevSqHi)
+		w.Uint(g.DevSqLo)
+		w.Int(g.Days)
+		w.Int(g.Active)
+	}
+	w.Uint(uint64(len(p.Top)))
+	for _, t := range p.Top {
+		w.String(t.Name)
+		w.String(t.Department)
+		w.Int(int64(t.Salary))
+		w.Int(t.Days)
+		w.Int(t.Rank)
+	}
+}
+
+// Decode reads scored employees written by Encode.
+func (p *Performance) Decode(r *wire.Reader) {
+	n := r.Len(8)
+	p.Groups = make(map[string]PerfStats, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		k := r.String()
+		p.Groups[k] = PerfStats{Count: r.Int(), SalarySum: money.Cents(r.Int()), Dev: r.Int(), DevSqHi: r.Uint(), DevSqLo: r.Uint(), Days: r.Int(), Active: r.Int()}
+	}
+	m := r.Len(5)
+	p.Top = make([]TopPerformer, 0, m)
+	for i := 0; i < m && r.Err == nil; i++ {
+		p.Top = append(p.Top, TopPerformer{Name: r.String(), Department: r.String(), Salary: money.Cents(r.Int()), Days: r.Int(), Rank: r.Int()})
+	}
+}
+
+// encodeAmounts writes a per-group distribution of amounts.
+func encodeAmounts[K comparable](w *wire.Writer, m map[K]map[money.Cents]int64, key func(K)) {
+	w.Uint(uint64(len(m)))
+	for k, counts := range m {
+		key(k)
+		w.Uint(uint64(len(counts)))
+		for amt, n := range counts {
+			w.Int(int64(amt))
+			w.Int(n)
+		}
+	}
+}
+
+// decodeAmounts reads a distribution written by encodeAmounts.
+func decodeAmounts[K comparable](r *wire.Reader, key func() K) map[K]map[money.Cents]int64 {
+	n := r.Len(2)
+	m := make(map[K]map[money.Cents]int64, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		k := key()
+		c := r.Len(2)
+		counts := make(map[money.Cents]int64, c)
+		for j := 0; j < c; j++ {
+			amt := money.Cents(r.Int())
+			counts[amt] = r.Int()
+		}
+		m[k] = counts
+	}
+	return m
+}
+
+func encodeSalaryCounts(v SalaryCounts) []byte          { return wire.Marshal(v) }
+func decodeSalaryCounts(b []byte) (SalaryCounts, error) { return wire.Unmarshal[SalaryCounts](b) }
+
+func encodeSalaryDist(v SalaryDist) []byte          { return wire.Marshal(v) }
+func decodeSalaryDist(b []byte) (SalaryDist, error) { return wire.Unmarshal[SalaryDist](b) }
+
+func encodePerformance(v Performance) []byte          { return wire.Marshal(v) }
+func decodePerformance(b []byte) (Performance, error) { return wire.Unmarshal[Performance](b) }

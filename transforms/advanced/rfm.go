@@ -68,15 +68,16 @@ func RFMAnalysis(s beam.Scope, buyers, asOf beam.PCollection) beam.PCollection {
 
 func rfmAnalysis(t customers.Table, today Today) table.Chunk {
 	asOf := today.Date
-	var c table.Chunk
+	b := table.NewBuilder(RFMTable)
+	b.Grow(len(t.Customers) * 120)
 	for _, id := range t.IDs() {
 		cu := t.Customers[id]
 		recency := int64(asOf - cu.Last)
 		r, f, m := RFM(recency, cu.Orders, cu.Spent)
-		c.Rows = append(c.Rows, []string{id, cu.Name, cu.Last.String(), itoa(cu.Orders), cu.Spent.String(),
-			money.Avg(cu.Spent, cu.Orders).String(), itoa(recency), itoa(r), itoa(f), itoa(m), itoa(r + f + m), CustomerSegment(r + f + m)})
+		b.Text(id).Text(cu.Name).Date(cu.Last).Int(cu.Orders).Money(cu.Spent).Money(money.Avg(cu.Spent, cu.Orders)).
+			Int(recency).Int(r).Int(f).Int(m).Int(r + f + m).Text(CustomerSegment(r + f + m)).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

@@ -30,15 +30,15 @@ func ExecutiveSummary(s beam.Scope, departments, cities, products, counts beam.P
 func executiveSummary(depts, cities employees.Groups, products sales.Groups, counts customers.Counts) table.Chunk {
 	hr := depts.Total()
 	sold := products.Total()
-	return table.Chunk{Rows: [][]string{
-		{"Total Employees", itoa(hr.Count), "HR"},
-		{"Average Salary", "$" + hr.AvgSalary().String(), "HR"},
-		{"Departments", itoa(int64(len(depts.Stats))), "HR"},
-		{"Cities", itoa(int64(len(cities.Stats))), "HR"},
-		{"Total Transactions", itoa(sold.Transactions), "Sales"},
-		{"Total Revenue", "$" + sold.Revenue.String(), "Sales"},
-		{"Average Transaction", "$" + sold.AvgTransaction().String(), "Sales"},
-		{"Unique Customers", itoa(counts.Customers), "Sales"},
-		{"Unique Products", itoa(int64(len(products.Totals))), "Sales"},
-	}}
+	b := table.NewBuilder(ExecutiveSummaryTable)
+	b.Row("Total Employees", itoa(hr.Count), "HR")
+	b.Row("Average Salary", "$"+hr.AvgSalary().String(), "HR")
+	b.Row("Departments", itoa(int64(len(depts.Stats))), "HR")
+	b.Row("Cities", itoa(int64(len(cities.Stats))), "HR")
+	b.Row("Total Transactions", itoa(sold.Transactions), "Sales")
+	b.Row("Total Revenue", "$"+sold.Revenue.String(), "Sales")
+	b.Row("Average Transaction", "$"+sold.AvgTransaction().String(), "Sales")
+	b.Row("Unique Customers", itoa(counts.Customers), "Sales")
+	b.Row("Unique Products", itoa(int64(len(products.Totals))), "Sales")
+	return b.Chunk(0)
 }

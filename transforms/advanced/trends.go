@@ -7,9 +7,11 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/fold"
 	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 // TrendsTable is the original's running total and daily rank, computed but
@@ -21,13 +23,36 @@ var TrendsTable = table.New(table.Spark, "sales_trends", "",
 	table.M("total_amount"), table.M("running_total"), table.I("daily_rank"))
 
 func init() {
-	register.Combiner3[dayAmounts, records.SaleBlock, DayRanks](&dayAmountsFn{})
+	fold.Register[DayAmounts, records.SaleBlock]()
+	wire.Register(encodeDayAmounts, decodeDayAmounts)
+	wire.Register(encodeDayRanks, decodeDayRanks)
+	register.Function1x1(dayRanks)
 	register.Function2x1(trendRows)
 }
 
-// dayAmounts counts sales per amount, per day.
-type dayAmounts struct {
+// DayAmounts counts sales per amount, per day.
+type DayAmounts struct {
 	Days map[calendar.Date]map[money.Cents]int64
+}
+
+// Add counts a block's amounts.
+func (a *DayAmounts) Add(b records.SaleBlock) {
+	for i := range b.Rows {
+		a.Days = countAmount(a.Days, b.Rows[i].SaleDate, b.Rows[i].TotalAmount)
+	}
+}
+
+// Merge adds another count.
+func (a *DayAmounts) Merge(o DayAmounts) { a.Days = mergeAmounts(a.Days, o.Days) }
+
+// Encode writes the counts in their binary form.
+func (a *DayAmounts) Encode(w *wire.Writer) {
+	encodeAmounts(w, a.Days, func(d calendar.Date) { w.Int(int64(d)) })
+}
+
+// Decode reads counts written by Encode.
+func (a *DayAmounts) Decode(r *wire.Reader) {
+	a.Days = decodeAmounts(r, func() calendar.Date { return calendar.Date(r.Int()) })
 }
 
 // DayRanks is, per day, what ranks and running totals are read from.
@@ -49,25 +74,7 @@ func (d *DayRank) Rank(amount money.Cents) int64 {
 	return d.Above[i] + 1
 }
 
-type dayAmountsFn struct{}
-
-func (dayAmountsFn) CreateAccumulator() dayAmounts {
-	return dayAmounts{Days: map[calendar.Date]map[money.Cents]int64{}}
-}
-
-func (dayAmountsFn) AddInput(a dayAmounts, b records.SaleBlock) dayAmounts {
-	for i := range b.Rows {
-		a.Days = countAmount(a.Days, b.Rows[i].SaleDate, b.Rows[i].TotalAmount)
-	}
-	return a
-}
-
-func (dayAmountsFn) MergeAccumulators(a, b dayAmounts) dayAmounts {
-	a.Days = mergeAmounts(a.Days, b.Days)
-	return a
-}
-
-func (dayAmountsFn) ExtractOutput(a dayAmounts) DayRanks {
+func dayRanks(a DayAmounts) DayRanks {
 	days := make([]calendar.Date, 0, len(a.Days))
 	for d := range a.Days {
 		days = append(days, d)
@@ -91,17 +98,54 @@ func (dayAmountsFn) ExtractOutput(a dayAmounts) DayRanks {
 // sales_trends chunks, one per block, in input order.
 func SalesTrends(s beam.Scope, sales beam.PCollection) beam.PCollection {
 	s = s.Scope("advanced.SalesTrends")
-	ranks := beam.Combine(s, &dayAmountsFn{}, sales)
+	ranks := beam.ParDo(s, dayRanks, fold.Over[DayAmounts, records.SaleBlock](s, DayAmounts{}, sales))
 	return beam.ParDo(s, trendRows, sales, beam.SideInput{Input: ranks})
 }
 
-func trendRows(b records.SaleBlock, ranks DayRanks) table.Chunk {
-	c := table.Chunk{Seq: b.Seq, Rows: make([][]string, 0, len(b.Rows))}
-	for i := range b.Rows {
-		r := &b.Rows[i]
+func trendRows(blk records.SaleBlock, ranks DayRanks) table.Chunk {
+	b := table.NewBuilder(TrendsTable)
+	b.Grow(len(blk.Rows) * 80)
+	for i := range blk.Rows {
+		r := &blk.Rows[i]
 		d := ranks.Days[r.SaleDate]
-		c.Rows = append(c.Rows, []string{r.TransactionID, r.SaleDate.String(), r.CustomerID, r.ProductName,
-			r.TotalAmount.String(), d.Running.String(), itoa(d.Rank(r.TotalAmount))})
+		b.Text(r.TransactionID).Date(r.SaleDate).Text(r.CustomerID).Text(r.ProductName).
+			Money(r.TotalAmount).Money(d.Running).Int(d.Rank(r.TotalAmount)).End()
 	}
-	return c
+	return b.Chunk(blk.Seq)
 }
+
+// Encode writes the ranks in their binary form.
+func (d *DayRanks) Encode(w *wire.Writer) {
+	w.Uint(uint64(len(d.Days)))
+	for day, r := range d.Days {
+		w.Int(int64(day))
+		w.Int(int64(r.Running))
+		w.Uint(uint64(len(r.Amounts)))
+		for i, a := range r.Amounts {
+			w.Int(int64(a))
+			w.Int(r.Above[i])
+		}
+	}
+}
+
+// Decode reads ranks written by Encode.
+func (d *DayRanks) Decode(r *wire.Reader) {
+	n := r.Len(3)
+	d.Days = make(map[calendar.Date]DayRank, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		day := calendar.Date(r.Int())
+		dr := DayRank{Running: money.Cents(r.Int())}
+		m := r.Len(2)
+		dr.Amounts, dr.Above = make([]money.Cents, m), make([]int64, m)
+		for j := 0; j < m; j++ {
+			dr.Amounts[j], dr.Above[j] = money.Cents(r.Int()), r.Int()
+		}
+		d.Days[day] = dr
+	}
+}
+
+func encodeDayAmounts(v DayAmounts) []byte          { return wire.Marshal(v) }
+func decodeDayAmounts(b []byte) (DayAmounts, error) { return wire.Unmarshal[DayAmounts](b) }
+
+func encodeDayRanks(v DayRanks) []byte          { return wire.Marshal(v) }
+func decodeDayRanks(b []byte) (DayRanks, error) { return wire.Unmarshal[DayRanks](b) }

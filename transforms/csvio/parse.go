@@ -41,7 +41,8 @@ type ParseFunc[T any] func(fields []string, line int64) (T, string)
 // each one: the clean rows in input order and the block's rejects.
 func ParseBlock[T any](b *Block, data string, parse ParseFunc[T]) ([]T, RejectBlock) {
 	rb := RejectBlock{File: b.File, Seq: b.Seq}
-	var clean []T
+	// A record takes at least one line: the line count bounds the rows.
+	clean := make([]T, 0, strings.Count(data, "\n")+1)
 	p := newParser(data, b.Line)
 	schema := make([]string, len(b.Columns))
 	var rec Record

@@ -112,7 +112,11 @@ func TestRejectsAreOrderedByFileAndLineAndCounted(t *testing.T) {
 		t.Fatalf("chunks %+v", chunks)
 	}
 	var lines []string
-	for _, r := range chunks[0].Rows {
+	rows, err := chunks[0].Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
 		lines = append(lines, r[0])
 	}
 	if strings.Join(lines, ",") != "2,7,9" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"unsafe"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -194,35 +195,50 @@ func openAt(ctx context.Context, fs filesystem.Interface, file string, offset in
 	return r, nil
 }
 
-// readBlock returns the text of block b.
-func readBlock(ctx context.Context, b *Block) (string, error) {
+// readBlock reads the text of block b into a buffer with room for the
+// block's wire form after it, and returns the text without copying it (the
+// buffer is never written again below the text).
+func readBlock(ctx context.Context, b *Block) ([]byte, string, error) {
 	fs, err := filesystem.New(ctx, b.File)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	defer fs.Close()
 	r, err := openAt(ctx, fs, b.File, b.Start)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	defer r.Close()
-	buf := make([]byte, b.End-b.Start)
+	n := int(b.End - b.Start)
+	buf := make([]byte, n, n+trailerRoom(b))
 	if _, err := io.ReadFull(r, buf); err != nil {
-		return "", fmt.Errorf("%s: read bytes %d-%d: %w", b.File, b.Start, b.End, err)
+		return nil, "", fmt.Errorf("%s: read bytes %d-%d: %w", b.File, b.Start, b.End, err)
 	}
-	return string(buf), nil
+	if n == 0 {
+		return buf, "", nil
+	}
+	return buf, unsafe.String(&buf[0], n), nil
+}
+
+// trailerRoom is more than a block's wire trailer takes.
+func trailerRoom(b *Block) int {
+	n := 96 + len(b.File) + 8*len(b.Columns)
+	for _, h := range b.Header {
+		n += len(h) + 4
+	}
+	return n
 }
 
 // parseSalesFn parses and validates one block of sales.
 type parseSalesFn struct{}
 
 func (f *parseSalesFn) ProcessElement(ctx context.Context, b Block, clean func(records.SaleBlock), rejects func(RejectBlock)) error {
-	data, err := readBlock(ctx, &b)
+	buf, text, err := readBlock(ctx, &b)
 	if err != nil {
 		return err
 	}
-	rows, rb := ParseBlock(&b, data, records.ParseSale)
-	clean(records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows})
+	rows, rb := ParseBlock(&b, text, records.ParseSale)
+	clean(records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealText(buf, &b)})
 	rejects(rb)
 	return nil
 }
@@ -231,12 +247,12 @@ func (f *parseSalesFn) ProcessElement(ctx context.Context, b Block, clean func(r
 type parseEmployeesFn struct{}
 
 func (f *parseEmployeesFn) ProcessElement(ctx context.Context, b Block, clean func(records.EmployeeBlock), rejects func(RejectBlock)) error {
-	data, err := readBlock(ctx, &b)
+	buf, text, err := readBlock(ctx, &b)
 	if err != nil {
 		return err
 	}
-	rows, rb := ParseBlock(&b, data, records.ParseEmployee)
-	clean(records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows})
+	rows, rb := ParseBlock(&b, text, records.ParseEmployee)
+	clean(records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealText(buf, &b)})
 	rejects(rb)
 	return nil
 }

@@ -2,7 +2,6 @@ package csvio
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -82,11 +81,11 @@ func (f *splitRejectsFn) ProcessElement(a rejectsAcc, emit func(table.Chunk), co
 			rows = append(rows, b.Rows...)
 		}
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
-		chunk := table.Chunk{Seq: fi << 32, Source: byFile[fi][0].File, Rows: make([][]string, len(rows))}
-		for i, r := range rows {
-			chunk.Rows[i] = []string{strconv.FormatInt(r.Line, 10), r.Reason, r.Raw}
+		tb := table.NewBuilder(table.RejectsDataset("", ""))
+		for _, r := range rows {
+			tb.Int(r.Line).Text(r.Reason).Text(r.Raw).End()
 		}
-		emit(chunk)
+		emit(tb.ChunkFor(fi<<32, byFile[fi][0].File))
 	}
 	counts(c)
 }

@@ -1,14 +1,21 @@
 package customers
 
 import (
+	"errors"
+
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/fold"
+	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 func init() {
-	register.Combiner3[Table, records.SaleBlock, Table](&tableFn{})
+	fold.Register[Table, records.SaleBlock]()
+	wire.Register(encodeTable, decodeTable)
 	register.Function1x1(distinct)
 }
 
@@ -16,36 +23,7 @@ func init() {
 // PCollection<records.SaleBlock> and returns PCollection<Table> holding one
 // element.
 func Build(s beam.Scope, sales beam.PCollection, track Track) beam.PCollection {
-	s = s.Scope("customers.Build")
-	return beam.Combine(s, &tableFn{Track: track}, sales)
-}
-
-type tableFn struct{ Track Track }
-
-func (f *tableFn) CreateAccumulator() Table { return NewTable(f.Track) }
-
-func (f *tableFn) AddInput(t Table, b records.SaleBlock) Table {
-	t.ensure(f.Track)
-	t.AddBlock(b.Rows)
-	return t
-}
-
-func (f *tableFn) MergeAccumulators(a, b Table) Table {
-	a.ensure(f.Track)
-	a.Merge(b)
-	return a
-}
-
-func (f *tableFn) ExtractOutput(t Table) Table {
-	t.ensure(f.Track)
-	return t
-}
-
-func (t *Table) ensure(track Track) {
-	t.Track = track
-	if t.Customers == nil {
-		t.Customers = map[string]Customer{}
-	}
+	return fold.Over[Table, records.SaleBlock](s.Scope("customers.Build"), Table{Track: track}, sales)
 }
 
 // Counts are distinct-customer counts, overall and per group.
@@ -59,24 +37,30 @@ type Counts struct {
 // Count counts the distinct customers of the table, overall and per tracked
 // group.
 func (t *Table) Count() Counts {
-	c := Counts{
-		Customers:        int64(len(t.Customers)),
-		ByRegion:         map[string]int64{},
-		BySalesperson:    map[string]int64{},
-		ByRegionCategory: map[string]int64{},
+	perID := [numSets][]int64{}
+	for k := range perID {
+		perID[k] = make([]int64, len(t.Values))
 	}
 	for _, cu := range t.Customers {
-		for _, r := range cu.Regions {
-			c.ByRegion[r]++
-		}
-		for _, sp := range cu.Salespeople {
-			c.BySalesperson[sp]++
-		}
-		for _, rc := range cu.RegionCategory {
-			c.ByRegionCategory[rc]++
+		for k := range cu.Sets {
+			cu.Sets[k].Each(func(id uint32) { perID[k][id]++ })
 		}
 	}
-	return c
+	byName := func(set Set) map[string]int64 {
+		m := map[string]int64{}
+		for id, n := range perID[set] {
+			if n > 0 {
+				m[t.Values[id]] = n
+			}
+		}
+		return m
+	}
+	return Counts{
+		Customers:        int64(len(t.Customers)),
+		ByRegion:         byName(RegionSet),
+		BySalesperson:    byName(SalespersonSet),
+		ByRegionCategory: byName(RegionCategorySet),
+	}
 }
 
 // Distinct counts distinct customers from the table. It takes
@@ -87,3 +71,76 @@ func Distinct(s beam.Scope, table beam.PCollection) beam.PCollection {
 }
 
 func distinct(t Table) Counts { return t.Count() }
+
+// Encode writes the table in its binary form (its Beam coder).
+func (t *Table) Encode(w *wire.Writer) {
+	w.Uint(uint64(t.Track))
+	w.Strings(t.Values)
+	w.Uint(uint64(len(t.Customers)))
+	for id, c := range t.Customers {
+		w.String(id)
+		w.String(c.Name)
+		w.Int(int64(c.NameDay))
+		w.Int(c.NamePos)
+		w.Int(c.Orders)
+		w.Int(int64(c.Spent))
+		w.Int(c.Items)
+		w.Int(int64(c.First))
+		w.Int(int64(c.Last))
+		for _, b := range c.Sets {
+			w.Uint(uint64(len(b)))
+			for _, word := range b {
+				w.Uint(word)
+			}
+		}
+		w.Uint(uint64(len(c.CategorySpend)))
+		for cat, v := range c.CategorySpend {
+			w.Uint(uint64(cat))
+			w.Int(int64(v))
+		}
+	}
+}
+
+// Decode reads a table written by Encode.
+func (t *Table) Decode(r *wire.Reader) {
+	t.Track = Track(r.Uint())
+	t.Values = r.Strings()
+	t.ids = nil
+	n := r.Len(12)
+	t.Customers = make(map[string]*Customer, n)
+	for i := 0; i < n && r.Err == nil; i++ {
+		id := r.String()
+		c := &Customer{Name: r.String(), NameDay: calendar.Date(r.Int()), NamePos: r.Int()}
+		c.Orders, c.Spent, c.Items = r.Int(), money.Cents(r.Int()), r.Int()
+		c.First, c.Last = calendar.Date(r.Int()), calendar.Date(r.Int())
+		for k := range c.Sets {
+			if words := r.Len(1); words > 0 {
+				c.Sets[k] = make(Bits, words)
+				for j := range c.Sets[k] {
+					c.Sets[k][j] = r.Uint()
+				}
+			}
+		}
+		if cats := r.Len(2); cats > 0 {
+			c.CategorySpend = make(map[uint32]money.Cents, cats)
+			for j := 0; j < cats; j++ {
+				cat := uint32(r.Uint())
+				c.CategorySpend[cat] = money.Cents(r.Int())
+			}
+		}
+		t.Customers[id] = c
+	}
+	// A set must not refer past the dictionary.
+	for _, c := range t.Customers {
+		for _, b := range c.Sets {
+			if len(b)*64 > len(t.Values)+63 && r.Err == nil {
+				r.Err = errBadSet
+			}
+		}
+	}
+}
+
+var errBadSet = errors.New("customers: a set refers past the dictionary")
+
+func encodeTable(v Table) []byte          { return wire.Marshal(v) }
+func decodeTable(b []byte) (Table, error) { return wire.Unmarshal[Table](b) }

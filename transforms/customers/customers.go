@@ -6,6 +6,7 @@
 package customers
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -26,13 +27,27 @@ const (
 	RegionCategory                   // the (region, category) pairs bought in
 )
 
-// Customer is everything a Table knows of one customer.
+// Set names one of a customer's sets of values.
+type Set int
+
+// The sets a Customer holds.
+const (
+	RegionSet Set = iota
+	SalespersonSet
+	ProductSet
+	RegionCategorySet // values are region + "\x00" + category
+	numSets
+)
+
+// Customer is everything a Table knows of one customer. Values (regions,
+// salespeople, products, categories) are ids in the table's dictionary.
 type Customer struct {
-	// Name is the customer_name on the customer's latest sale (by date,
-	// then transaction_id): a customer is keyed by id, carrying a name.
-	Name     string
-	NameDate calendar.Date
-	NameTxn  string
+	// Name is the customer_name on the customer's latest sale: by date,
+	// then by position in the input (a customer is keyed by id, carrying a
+	// name).
+	Name    string
+	NameDay calendar.Date
+	NamePos int64
 
 	Orders int64
 	Spent  money.Cents
@@ -40,57 +55,149 @@ type Customer struct {
 	First  calendar.Date
 	Last   calendar.Date
 
-	// Sorted sets, filled only when tracked.
-	Regions        []string
-	Salespeople    []string
-	Products       []string
-	RegionCategory []string
-	// Spend per category, when tracked: parallel sorted slices.
-	CategoryNames []string
-	CategorySpend []money.Cents
+	// Sets of dictionary ids, as bitsets, filled only when tracked.
+	Sets [numSets]Bits
+	// Spend per category (dictionary id), when tracked.
+	CategorySpend map[uint32]money.Cents
 }
 
-// Add records one sale of this customer.
-func (c *Customer) Add(s *records.Sale, track Track) {
-	if c.Orders == 0 || s.SaleDate < c.First {
-		c.First = s.SaleDate
-	}
-	if c.Orders == 0 || s.SaleDate > c.Last {
-		c.Last = s.SaleDate
-	}
-	if c.Orders == 0 || s.SaleDate > c.NameDate || (s.SaleDate == c.NameDate && s.TransactionID > c.NameTxn) {
-		if c.Name != s.CustomerName {
-			c.Name = strings.Clone(s.CustomerName)
+// Table is the customers seen, keyed by customer_id, with the dictionary of
+// the values they refer to: the accumulator the customer analyses share
+// (its zero value with Track set is empty).
+type Table struct {
+	Track     Track
+	Customers map[string]*Customer
+	// Values are the dictionary: a value's id is its index.
+	Values []string
+
+	ids map[string]uint32 // Values' index, rebuilt when needed
+}
+
+// NewTable returns an empty table tracking track.
+func NewTable(track Track) Table { return Table{Track: track, Customers: map[string]*Customer{}} }
+
+// id returns the dictionary id of v, adding it.
+func (t *Table) id(v string) uint32 {
+	if t.ids == nil {
+		t.ids = make(map[string]uint32, len(t.Values))
+		for i, s := range t.Values {
+			t.ids[s] = uint32(i)
 		}
-		c.NameDate, c.NameTxn = s.SaleDate, strings.Clone(s.TransactionID)
 	}
-	c.Orders++
-	c.Spent += s.TotalAmount
-	c.Items += s.Quantity
-	if track&Regions != 0 {
-		c.Regions = addToSet(c.Regions, s.Region)
+	if id, ok := t.ids[v]; ok {
+		return id
 	}
-	if track&Salespeople != 0 {
-		c.Salespeople = addToSet(c.Salespeople, s.Salesperson)
-	}
-	if track&Products != 0 {
-		c.Products = addToSet(c.Products, s.ProductName)
-	}
-	if track&RegionCategory != 0 {
-		c.RegionCategory = addToSet(c.RegionCategory, s.Region+"\x00"+s.Category)
-	}
-	if track&Categories != 0 {
-		i := sort.SearchStrings(c.CategoryNames, s.Category)
-		if i == len(c.CategoryNames) || c.CategoryNames[i] != s.Category {
-			c.CategoryNames = insertAt(c.CategoryNames, i, strings.Clone(s.Category))
-			c.CategorySpend = insertAt(c.CategorySpend, i, 0)
+	v = strings.Clone(v) // do not keep the block's text alive
+	id := uint32(len(t.Values))
+	t.Values = append(t.Values, v)
+	t.ids[v] = id
+	return id
+}
+
+// idBytes is id for a value held in a scratch buffer.
+func (t *Table) idBytes(v []byte) uint32 {
+	if t.ids != nil {
+		if id, ok := t.ids[string(v)]; ok { // no allocation for the lookup
+			return id
 		}
-		c.CategorySpend[i] += s.TotalAmount
+	}
+	return t.id(string(v))
+}
+
+// Add adds every sale of a block.
+func (t *Table) Add(b records.SaleBlock) {
+	if t.Customers == nil {
+		t.Customers = map[string]*Customer{}
+	}
+	var rc []byte
+	for i := range b.Rows {
+		s := &b.Rows[i]
+		c := t.Customers[s.CustomerID]
+		if c == nil {
+			c = &Customer{}
+			t.Customers[strings.Clone(s.CustomerID)] = c
+		}
+		pos := b.Seq<<32 | s.Line
+		if c.Orders == 0 || s.SaleDate > c.NameDay || (s.SaleDate == c.NameDay && pos > c.NamePos) {
+			if c.Name != s.CustomerName {
+				c.Name = strings.Clone(s.CustomerName)
+			}
+			c.NameDay, c.NamePos = s.SaleDate, pos
+		}
+		if c.Orders == 0 || s.SaleDate < c.First {
+			c.First = s.SaleDate
+		}
+		if c.Orders == 0 || s.SaleDate > c.Last {
+			c.Last = s.SaleDate
+		}
+		c.Orders++
+		c.Spent += s.TotalAmount
+		c.Items += s.Quantity
+		if t.Track&Regions != 0 {
+			c.Sets[RegionSet].Set(t.id(s.Region))
+		}
+		if t.Track&Salespeople != 0 {
+			c.Sets[SalespersonSet].Set(t.id(s.Salesperson))
+		}
+		if t.Track&Products != 0 {
+			c.Sets[ProductSet].Set(t.id(s.ProductName))
+		}
+		if t.Track&RegionCategory != 0 {
+			rc = append(append(append(rc[:0], s.Region...), 0), s.Category...)
+			c.Sets[RegionCategorySet].Set(t.idBytes(rc))
+		}
+		if t.Track&Categories != 0 {
+			if c.CategorySpend == nil {
+				c.CategorySpend = map[uint32]money.Cents{}
+			}
+			c.CategorySpend[t.id(s.Category)] += s.TotalAmount
+		}
 	}
 }
 
-// Merge adds another record of the same customer.
-func (c *Customer) Merge(o *Customer) {
+// Merge adds another table of the same tracking; o is not used afterwards.
+func (t *Table) Merge(o Table) {
+	t.Track |= o.Track
+	if t.Customers == nil {
+		t.Customers = map[string]*Customer{}
+	}
+	// o's dictionary ids become t's.
+	remap := make([]uint32, len(o.Values))
+	same := len(t.Values) == 0
+	for i, v := range o.Values {
+		remap[i] = t.id(v)
+		same = same && remap[i] == uint32(i)
+	}
+	for id, oc := range o.Customers {
+		if !same {
+			oc.remap(remap)
+		}
+		if c := t.Customers[id]; c != nil {
+			c.merge(oc)
+		} else {
+			t.Customers[id] = oc
+		}
+	}
+}
+
+func (c *Customer) remap(to []uint32) {
+	for k := range c.Sets {
+		old := c.Sets[k]
+		c.Sets[k] = nil
+		old.Each(func(id uint32) { c.Sets[k].Set(to[id]) })
+	}
+	if c.CategorySpend != nil {
+		m := make(map[uint32]money.Cents, len(c.CategorySpend))
+		for id, v := range c.CategorySpend {
+			m[to[id]] += v
+		}
+		c.CategorySpend = m
+	}
+}
+
+// merge adds another record of the same customer, with ids of the same
+// dictionary.
+func (c *Customer) merge(o *Customer) {
 	if o.Orders == 0 {
 		return
 	}
@@ -100,56 +207,40 @@ func (c *Customer) Merge(o *Customer) {
 	}
 	c.First = min(c.First, o.First)
 	c.Last = max(c.Last, o.Last)
-	if o.NameDate > c.NameDate || (o.NameDate == c.NameDate && o.NameTxn > c.NameTxn) {
-		c.Name, c.NameDate, c.NameTxn = o.Name, o.NameDate, o.NameTxn
+	if o.NameDay > c.NameDay || (o.NameDay == c.NameDay && o.NamePos > c.NamePos) {
+		c.Name, c.NameDay, c.NamePos = o.Name, o.NameDay, o.NamePos
 	}
 	c.Orders += o.Orders
 	c.Spent += o.Spent
 	c.Items += o.Items
-	c.Regions = union(c.Regions, o.Regions)
-	c.Salespeople = union(c.Salespeople, o.Salespeople)
-	c.Products = union(c.Products, o.Products)
-	c.RegionCategory = union(c.RegionCategory, o.RegionCategory)
-	for i, name := range o.CategoryNames {
-		j := sort.SearchStrings(c.CategoryNames, name)
-		if j == len(c.CategoryNames) || c.CategoryNames[j] != name {
-			c.CategoryNames = insertAt(c.CategoryNames, j, name)
-			c.CategorySpend = insertAt(c.CategorySpend, j, 0)
-		}
-		c.CategorySpend[j] += o.CategorySpend[i]
+	for k := range c.Sets {
+		c.Sets[k].Union(o.Sets[k])
 	}
-}
-
-// Table is the customers seen, keyed by customer_id.
-type Table struct {
-	Track     Track
-	Customers map[string]Customer
-}
-
-// NewTable returns an empty table tracking track.
-func NewTable(track Track) Table { return Table{Track: track, Customers: map[string]Customer{}} }
-
-// AddBlock adds every sale of a block.
-func (t *Table) AddBlock(rows []records.Sale) {
-	for i := range rows {
-		s := &rows[i]
-		c, ok := t.Customers[s.CustomerID]
-		c.Add(s, t.Track)
-		if !ok {
-			t.Customers[strings.Clone(s.CustomerID)] = c
-		} else {
-			t.Customers[s.CustomerID] = c
+	if o.CategorySpend != nil {
+		if c.CategorySpend == nil {
+			c.CategorySpend = map[uint32]money.Cents{}
+		}
+		for id, v := range o.CategorySpend {
+			c.CategorySpend[id] += v
 		}
 	}
 }
 
-// Merge adds another table of the same tracking.
-func (t *Table) Merge(o Table) {
-	for id, oc := range o.Customers {
-		c := t.Customers[id]
-		c.Merge(&oc)
-		t.Customers[id] = c
+// Names returns the values of a customer's set, sorted.
+func (t *Table) Names(c *Customer, set Set) []string {
+	var out []string
+	c.Sets[set].Each(func(id uint32) { out = append(out, t.Values[id]) })
+	sort.Strings(out)
+	return out
+}
+
+// CategorySpend returns a customer's spend per category name.
+func (t *Table) CategorySpend(c *Customer) map[string]money.Cents {
+	out := make(map[string]money.Cents, len(c.CategorySpend))
+	for id, v := range c.CategorySpend {
+		out[t.Values[id]] = v
 	}
+	return out
 }
 
 // IDs returns the customer ids, sorted.
@@ -162,47 +253,50 @@ func (t *Table) IDs() []string {
 	return ids
 }
 
-// addToSet inserts v into the sorted set s.
-func addToSet(s []string, v string) []string {
-	i := sort.SearchStrings(s, v)
-	if i < len(s) && s[i] == v {
-		return s
+// Bits is a set of small non-negative integers.
+type Bits []uint64
+
+// Set adds v.
+func (b *Bits) Set(v uint32) {
+	w := int(v / 64)
+	if w >= len(*b) {
+		*b = append(*b, make(Bits, w+1-len(*b))...)
 	}
-	return insertAt(s, i, strings.Clone(v))
+	(*b)[w] |= 1 << (v % 64)
 }
 
-func insertAt[T any](s []T, i int, v T) []T {
-	var zero T
-	s = append(s, zero)
-	copy(s[i+1:], s[i:])
-	s[i] = v
-	return s
+// Has reports whether v is in the set.
+func (b Bits) Has(v uint32) bool {
+	w := int(v / 64)
+	return w < len(b) && b[w]&(1<<(v%64)) != 0
 }
 
-// union merges two sorted sets.
-func union(a, b []string) []string {
-	if len(b) == 0 {
-		return a
+// Union adds every member of o.
+func (b *Bits) Union(o Bits) {
+	if len(o) > len(*b) {
+		*b = append(*b, make(Bits, len(o)-len(*b))...)
 	}
-	if len(a) == 0 {
-		return b
+	for i, w := range o {
+		(*b)[i] |= w
 	}
-	out := make([]string, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			out = append(out, a[i])
-			i++
-		case a[i] > b[j]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
+}
+
+// Len returns the number of members.
+func (b Bits) Len() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// Each calls fn with every member, in increasing order.
+func (b Bits) Each(fn func(uint32)) {
+	for i, w := range b {
+		for w != 0 {
+			j := bits.TrailingZeros64(w)
+			fn(uint32(i*64 + j))
+			w &^= 1 << j
 		}
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/fold"
 	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
@@ -36,8 +37,8 @@ var (
 )
 
 func init() {
-	register.Combiner3[Groups, records.EmployeeBlock, Groups](&groupFn{})
-	register.Combiner3[TopN, records.EmployeeBlock, TopN](&topFn{})
+	fold.Register[Groups, records.EmployeeBlock]()
+	fold.Register[TopN, records.EmployeeBlock]()
 	register.Function1x1(totalEmployees)
 	register.Function1x1(departmentStatistics)
 	register.Function1x1(departmentSummaryReport)
@@ -53,37 +54,7 @@ func init() {
 // takes PCollection<records.EmployeeBlock> and returns PCollection<Groups>
 // holding one element.
 func Group(s beam.Scope, employees beam.PCollection, by Grouping) beam.PCollection {
-	s = s.Scope("employees.GroupBy_" + string(by))
-	return beam.Combine(s, &groupFn{By: by}, employees)
-}
-
-type groupFn struct{ By Grouping }
-
-func (f *groupFn) CreateAccumulator() Groups { return NewGroups(f.By) }
-
-func (f *groupFn) AddInput(g Groups, b records.EmployeeBlock) Groups {
-	g.ensure(f.By)
-	g.AddBlock(b.Rows)
-	return g
-}
-
-func (f *groupFn) MergeAccumulators(a, b Groups) Groups {
-	a.ensure(f.By)
-	a.Merge(b)
-	return a
-}
-
-func (f *groupFn) ExtractOutput(g Groups) Groups {
-	g.ensure(f.By)
-	return g
-}
-
-// ensure repairs a decoded accumulator whose empty map came back nil.
-func (gs *Groups) ensure(by Grouping) {
-	gs.By = by
-	if gs.Stats == nil {
-		gs.Stats = map[string]Stats{}
-	}
+	return fold.Over[Groups, records.EmployeeBlock](s.Scope("employees.GroupBy_"+string(by)), Groups{By: by}, employees)
 }
 
 // TotalEmployees counts every employee: total_count. It takes the
@@ -94,8 +65,10 @@ func TotalEmployees(s beam.Scope, departments beam.PCollection) beam.PCollection
 }
 
 func totalEmployees(g Groups) table.Chunk {
+	b := table.NewBuilder(TotalEmployeesTable)
 	t := g.Total()
-	return table.Chunk{Rows: [][]string{{itoa(t.Count)}}}
+	b.Int(t.Count).End()
+	return b.Chunk(0)
 }
 
 // DepartmentStatistics reports count, salary mean/min/max and mean age per
@@ -105,11 +78,12 @@ func DepartmentStatistics(s beam.Scope, departments beam.PCollection) beam.PColl
 }
 
 func departmentStatistics(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(DepartmentStatisticsTable)
 	for _, d := range g.Sorted(byCountDesc) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.SalaryMin.String(), d.Value.SalaryMax.String(), d.Value.AvgAge().String()})
+		st := &d.Value
+		b.Text(d.Key).Int(st.Count).Money(st.AvgSalary()).Money(st.SalaryMin).Money(st.SalaryMax).Fixed(st.AvgAge()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // DepartmentSummaryReport writes one text line per department, with the
@@ -120,15 +94,14 @@ func DepartmentSummaryReport(s beam.Scope, departments beam.PCollection) beam.PC
 }
 
 func departmentSummaryReport(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(DepartmentSummaryReportTable)
 	for _, d := range g.Sorted(byCountDesc) {
 		st := d.Value
-		line := "Department: " + d.Key + " | Employees: " + itoa(st.Count) +
+		b.Text("Department: " + d.Key + " | Employees: " + itoa(st.Count) +
 			" | Avg Salary: $" + itoa(st.AvgSalary().Round()) +
-			" | Avg Age: " + itoa(roundRatio(st.AgeSum, st.Count))
-		c.Rows = append(c.Rows, []string{line})
+			" | Avg Age: " + itoa(money.DivRound(st.AgeSum, st.Count))).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // CityAnalysis reports the cities with more than one employee, largest
@@ -139,13 +112,13 @@ func CityAnalysis(s beam.Scope, employees beam.PCollection) beam.PCollection {
 }
 
 func cityAnalysis(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(CityAnalysisTable)
 	for _, d := range g.Sorted(byCountDesc) {
 		if d.Value.Count > 1 {
-			c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String()})
+			b.Text(d.Key).Int(d.Value.Count).Money(d.Value.AvgSalary()).End()
 		}
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // AgeGroupAnalysis reports each age band, youngest mean age first. It takes
@@ -156,11 +129,11 @@ func AgeGroupAnalysis(s beam.Scope, employees beam.PCollection) beam.PCollection
 }
 
 func ageGroupAnalysis(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(AgeGroupAnalysisTable)
 	for _, d := range g.Sorted(byAvgAge) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.AvgAge().String()})
+		b.Text(d.Key).Int(d.Value.Count).Money(d.Value.AvgSalary()).Fixed(d.Value.AvgAge()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // SalaryBracketAnalysis reports each salary band, low to high. It takes
@@ -171,11 +144,11 @@ func SalaryBracketAnalysis(s beam.Scope, employees beam.PCollection) beam.PColle
 }
 
 func salaryBracketAnalysis(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(SalaryBracketAnalysisTable)
 	for _, d := range order.ByKeyIn(g.Stats, order.Listed(salaryBrackets)) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), d.Value.AvgAge().String()})
+		b.Text(d.Key).Int(d.Value.Count).Money(d.Value.AvgSalary()).Fixed(d.Value.AvgAge()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // StatusAnalysis reports each status with its share of all employees — of
@@ -188,44 +161,26 @@ func StatusAnalysis(s beam.Scope, employees beam.PCollection) beam.PCollection {
 
 func statusAnalysis(g Groups) table.Chunk {
 	total := g.Total().Count
-	var c table.Chunk
+	b := table.NewBuilder(StatusAnalysisTable)
 	for _, d := range g.Sorted(byCountDesc) {
-		c.Rows = append(c.Rows, []string{d.Key, itoa(d.Value.Count), d.Value.AvgSalary().String(), decimal.Percent(d.Value.Count, total).String()})
+		b.Text(d.Key).Int(d.Value.Count).Money(d.Value.AvgSalary()).Fixed(decimal.Percent(d.Value.Count, total)).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // TopEarners lists the n best-paid employees. It takes
 // PCollection<records.EmployeeBlock>.
 func TopEarners(s beam.Scope, employees beam.PCollection, n int) beam.PCollection {
 	s = s.Scope("employees.TopEarners")
-	return beam.ParDo(s, topEarners, beam.Combine(s, &topFn{N: n}, employees))
+	return beam.ParDo(s, topEarners, fold.Over[TopN, records.EmployeeBlock](s, TopN{N: n}, employees))
 }
-
-type topFn struct{ N int }
-
-func (f *topFn) CreateAccumulator() TopN { return TopN{N: f.N} }
-
-func (f *topFn) AddInput(t TopN, b records.EmployeeBlock) TopN {
-	t.N = f.N
-	t.Add(b.Rows)
-	return t
-}
-
-func (f *topFn) MergeAccumulators(a, b TopN) TopN {
-	a.N = f.N
-	a.Merge(b)
-	return a
-}
-
-func (f *topFn) ExtractOutput(t TopN) TopN { return t }
 
 func topEarners(t TopN) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(TopEarnersTable)
 	for _, e := range t.Rows {
-		c.Rows = append(c.Rows, []string{e.Name, e.Department, e.City, e.Salary.String(), itoa(e.Age)})
+		b.Text(e.Name).Text(e.Department).Text(e.City).Money(e.Salary).Int(e.Age).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // DataAnomalies lists, in input order, the employees whose salary or age is
@@ -235,22 +190,14 @@ func DataAnomalies(s beam.Scope, employees beam.PCollection) beam.PCollection {
 	return beam.ParDo(s.Scope("employees.DataAnomalies"), dataAnomalies, employees)
 }
 
-func dataAnomalies(b records.EmployeeBlock) table.Chunk {
-	c := table.Chunk{Seq: b.Seq}
-	for i := range b.Rows {
-		if IsAnomaly(&b.Rows[i]) {
-			c.Rows = append(c.Rows, b.Rows[i].Fields())
+func dataAnomalies(blk records.EmployeeBlock) table.Chunk {
+	b := table.NewBuilder(DataAnomaliesTable)
+	for i := range blk.Rows {
+		if e := &blk.Rows[i]; IsAnomaly(e) {
+			b.Int(e.ID).Text(e.Name).Int(e.Age).Text(e.City).Money(e.Salary).Text(e.Department).Date(e.HireDate).Text(e.Status).End()
 		}
 	}
-	return c
-}
-
-// roundRatio is num/den rounded half away from zero (Pig's ROUND of a mean).
-func roundRatio(num, den int64) int64 {
-	if den == 0 {
-		return 0
-	}
-	return money.DivRound(num, den)
+	return b.Chunk(blk.Seq)
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

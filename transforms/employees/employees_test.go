@@ -26,11 +26,11 @@ func TestBands(t *testing.T) {
 
 func TestStatsMergeInAnyOrder(t *testing.T) {
 	rows := []records.Employee{emp(1, "A", 30, 50_000_00, "X"), emp(2, "B", 41, 70_000_00, "X"), emp(3, "C", 25, 60_000_00, "Y")}
-	whole := NewGroups(ByDepartment)
-	whole.AddBlock(rows)
-	a, b := NewGroups(ByDepartment), NewGroups(ByDepartment)
-	a.AddBlock(rows[1:])
-	b.AddBlock(rows[:1])
+	whole := Groups{By: ByDepartment}
+	whole.Add(records.EmployeeBlock{Rows: rows})
+	a, b := Groups{By: ByDepartment}, Groups{By: ByDepartment}
+	a.Add(records.EmployeeBlock{Rows: rows[1:]})
+	b.Add(records.EmployeeBlock{Rows: rows[:1]})
 	b.Merge(a)
 	x := b.Stats["X"]
 	if x != whole.Stats["X"] || x.Count != 2 || x.SalaryMin != 50_000_00 || x.SalaryMax != 70_000_00 || x.AvgAge().String() != "35.5" {
@@ -41,10 +41,10 @@ func TestStatsMergeInAnyOrder(t *testing.T) {
 func TestTopNIsDeterministicOnTies(t *testing.T) {
 	var top TopN
 	top.N = 2
-	top.Add([]records.Employee{emp(1, "Zed", 30, 90_000_00, "X"), emp(2, "Amy", 30, 90_000_00, "X")})
+	top.Add(records.EmployeeBlock{Rows: []records.Employee{emp(1, "Zed", 30, 90_000_00, "X"), emp(2, "Amy", 30, 90_000_00, "X")}})
 	var other TopN
 	other.N = 2
-	other.Add([]records.Employee{emp(3, "Bob", 30, 95_000_00, "X"), emp(4, "Aaron", 30, 80_000_00, "X")})
+	other.Add(records.EmployeeBlock{Rows: []records.Employee{emp(3, "Bob", 30, 95_000_00, "X"), emp(4, "Aaron", 30, 80_000_00, "X")}})
 	top.Merge(other)
 	if len(top.Rows) != 2 || top.Rows[0].Name != "Bob" || top.Rows[1].Name != "Amy" {
 		t.Errorf("top %+v", top.Rows)
@@ -65,11 +65,11 @@ func TestAnomalyRule(t *testing.T) {
 }
 
 func TestDepartmentSummaryRoundsLikePig(t *testing.T) {
-	g := NewGroups(ByDepartment)
+	g := Groups{By: ByDepartment}
 	// Mean salary 80230.77 → $80231; mean age 36.5 → 37 (half away from zero).
-	g.AddBlock([]records.Employee{emp(1, "A", 36, 80_230_77, "M"), emp(2, "B", 37, 80_230_77, "M")})
-	c := departmentSummaryReport(g)
-	if got := c.Rows[0][0]; got != "Department: M | Employees: 2 | Avg Salary: $80231 | Avg Age: 37" {
+	g.Add(records.EmployeeBlock{Rows: []records.Employee{emp(1, "A", 36, 80_230_77, "M"), emp(2, "B", 37, 80_230_77, "M")}})
+	rows, _ := departmentSummaryReport(g).Records()
+	if got := rows[0][0]; got != "Department: M | Employees: 2 | Avg Salary: $80231 | Avg Age: 37" {
 		t.Errorf("report %q", got)
 	}
 }

@@ -114,42 +114,37 @@ var (
 	salaryBrackets = []string{"Low (< 60K)", "Medium (60K-80K)", "High (80K+)"}
 )
 
-// Groups is a set of groups' statistics, keyed by group.
+// Groups is a set of groups' statistics, keyed by group: the accumulator of
+// a grouping (its zero value with By set is empty).
 type Groups struct {
 	By    Grouping
 	Stats map[string]Stats
 }
 
-// NewGroups returns an empty set of groups under g.
-func NewGroups(g Grouping) Groups { return Groups{By: g, Stats: map[string]Stats{}} }
-
-// AddBlock adds every employee of a block.
-func (gs *Groups) AddBlock(rows []records.Employee) {
-	var key string
-	var cur Stats
-	flush := func() {
-		if cur.Count > 0 {
-			acc := gs.Stats[key]
-			acc.Merge(cur)
-			if _, ok := gs.Stats[key]; !ok {
-				key = strings.Clone(key) // do not keep the block's text alive
-			}
-			gs.Stats[key] = acc
-		}
+// Add adds every employee of a block.
+func (gs *Groups) Add(b records.EmployeeBlock) {
+	if gs.Stats == nil {
+		gs.Stats = map[string]Stats{}
 	}
-	for i := range rows {
-		k := gs.By.Key(&rows[i])
-		if k != key {
-			flush()
-			key, cur = k, Stats{}
+	for i := range b.Rows {
+		k := gs.By.Key(&b.Rows[i])
+		st, ok := gs.Stats[k]
+		st.Add(&b.Rows[i])
+		if !ok {
+			k = strings.Clone(k) // do not keep the block's text alive
 		}
-		cur.Add(&rows[i])
+		gs.Stats[k] = st
 	}
-	flush()
 }
 
 // Merge adds another set of the same grouping.
 func (gs *Groups) Merge(o Groups) {
+	if gs.By == "" {
+		gs.By = o.By
+	}
+	if gs.Stats == nil {
+		gs.Stats = map[string]Stats{}
+	}
 	for k, v := range o.Stats {
 		acc := gs.Stats[k]
 		acc.Merge(v)

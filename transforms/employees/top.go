@@ -16,7 +16,8 @@ type TopN struct {
 }
 
 // Add offers a block of employees.
-func (t *TopN) Add(rows []records.Employee) {
+func (t *TopN) Add(b records.EmployeeBlock) {
+	rows := b.Rows
 	for i := range rows {
 		if len(t.Rows) >= t.N && !earnsMore(&rows[i], &t.Rows[len(t.Rows)-1]) {
 			continue
@@ -29,6 +30,7 @@ func (t *TopN) Add(rows []records.Employee) {
 
 // Merge offers another TopN's employees.
 func (t *TopN) Merge(o TopN) {
+	t.N = max(t.N, o.N)
 	for _, e := range o.Rows {
 		if len(t.Rows) < t.N || earnsMore(&e, &t.Rows[len(t.Rows)-1]) {
 			t.insert(e)

@@ -15,6 +15,7 @@ import (
 	"github.com/beamline/beamline/transforms/csvio"
 	"github.com/beamline/beamline/transforms/records"
 	"github.com/beamline/beamline/transforms/table"
+	"github.com/beamline/beamline/transforms/wire"
 )
 
 // Shards is how many parts the key index is split into, so that no single
@@ -26,7 +27,7 @@ func init() {
 	register.DoFn2x0[records.EmployeeBlock, func(int, Firsts)](&employeeKeysFn{})
 	register.Emitter2[int, Firsts]()
 	register.Combiner1[Firsts](&mergeFirstsFn{})
-	register.Combiner3[Firsts, Firsts, Firsts](&unionFn{})
+	wire.Register(encodeFirsts, decodeFirsts)
 	register.DoFn4x0[records.SaleBlock, Firsts, func(table.Chunk), func(csvio.RejectBlock)](&keepSalesFn{})
 	register.DoFn4x0[records.EmployeeBlock, Firsts, func(table.Chunk), func(csvio.RejectBlock)](&keepEmployeesFn{})
 	register.Function2x1(dropUnique)
@@ -119,6 +120,9 @@ func (employeeKeysFn) ProcessElement(b records.EmployeeBlock, emit func(int, Fir
 type mergeFirstsFn struct{}
 
 func (mergeFirstsFn) MergeAccumulators(a, b Firsts) Firsts {
+	if a.First == nil {
+		a.First, a.Dup = map[string]Position{}, map[string]bool{}
+	}
 	a.Merge(b)
 	return a
 }
@@ -134,27 +138,11 @@ func dropUnique(_ int, f Firsts) Firsts {
 	return out
 }
 
-// unionFn unions the duplicate keys of every shard.
-type unionFn struct{}
-
-func (unionFn) CreateAccumulator() Firsts {
-	return Firsts{First: map[string]Position{}, Dup: map[string]bool{}}
-}
-func (unionFn) AddInput(a, b Firsts) Firsts {
-	a.Merge(b)
-	return a
-}
-func (unionFn) MergeAccumulators(a, b Firsts) Firsts {
-	a.Merge(b)
-	return a
-}
-func (unionFn) ExtractOutput(a Firsts) Firsts { return a }
-
 // duplicates returns PCollection<Firsts> (one element) of the keys that
 // occur more than once, with their first position.
 func duplicates(s beam.Scope, keyed beam.PCollection) beam.PCollection {
 	perShard := beam.CombinePerKey(s, &mergeFirstsFn{}, keyed)
-	return beam.Combine(s, &unionFn{}, beam.ParDo(s, dropUnique, perShard))
+	return beam.Combine(s, &mergeFirstsFn{}, beam.ParDo(s, dropUnique, perShard))
 }
 
 // DedupeSales keeps the first valid occurrence of each transaction_id and
@@ -199,18 +187,56 @@ func (f *keepEmployeesFn) ProcessElement(b records.EmployeeBlock, dups Firsts, c
 // keep splits a block's rows into the standardised rows to write and the
 // later occurrences of duplicated keys, rejected as "duplicate <field>".
 func keep[T any](file string, seq int64, rows []T, dups *Firsts, field string, describe func(*T) (key string, line int64, fields []string)) (table.Chunk, csvio.RejectBlock) {
-	c, rb := table.Chunk{Seq: seq, Source: blockSource(seq)}, csvio.RejectBlock{File: file, Seq: seq}
+	rb := csvio.RejectBlock{File: file, Seq: seq}
+	var b *table.Builder
 	for i := range rows {
 		key, line, fields := describe(&rows[i])
+		if b == nil {
+			b = table.NewBuilder(table.Dataset{Columns: make([]table.Column, len(fields))})
+		}
 		if !dups.Keep(key, Position{seq, line}) {
 			rb.Rows = append(rb.Rows, csvio.Reject{Line: line, Reason: "duplicate " + field + ": " + strconv.Quote(key), Raw: strings.Join(fields, ",")})
 			continue
 		}
-		c.Rows = append(c.Rows, fields)
+		b.Row(fields...)
 	}
-	return c, rb
+	if b == nil {
+		return table.Chunk{Seq: seq, Source: blockSource(seq)}, rb
+	}
+	return b.ChunkFor(seq, blockSource(seq)), rb
 }
 
 // blockSource gives each block its own part file, so that the parts
 // concatenate back in input order.
 func blockSource(seq int64) string { return "block-" + strconv.FormatInt(seq, 10) }
+
+// Encode writes the index in its binary form.
+func (f *Firsts) Encode(w *wire.Writer) {
+	w.Uint(uint64(len(f.First)))
+	for k, p := range f.First {
+		w.String(k)
+		w.Int(p.Seq)
+		w.Int(p.Line)
+		if f.Dup[k] {
+			w.Uint(1)
+		} else {
+			w.Uint(0)
+		}
+	}
+}
+
+// Decode reads an index written by Encode.
+func (f *Firsts) Decode(r *wire.Reader) {
+	n := r.Len(4)
+	f.First, f.Dup = make(map[string]Position, n), map[string]bool{}
+	for i := 0; i < n && r.Err == nil; i++ {
+		k := r.String()
+		f.First[k] = Position{Seq: r.Int(), Line: r.Int()}
+		if r.Uint() == 1 {
+			f.Dup[k] = true
+		}
+	}
+}
+
+func encodeFirsts(v Firsts) []byte          { return wire.Marshal(v) }
+func decodeFirsts(b []byte) (Firsts, error) { return wire.Unmarshal[Firsts](b) }

@@ -73,6 +73,9 @@ type EmployeeBlock struct {
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Employee
+	// Wire is the block's encoded form, set by the reader: the block's
+	// source text and how to read it again (see transforms/csvio).
+	Wire []byte
 }
 
 // SaleBlock is the clean sales of one block of an input file.
@@ -81,4 +84,7 @@ type SaleBlock struct {
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Sale
+	// Wire is the block's encoded form, set by the reader: the block's
+	// source text and how to read it again (see transforms/csvio).
+	Wire []byte
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/customers"
 	"github.com/beamline/beamline/transforms/decimal"
+	"github.com/beamline/beamline/transforms/fold"
 	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/order"
 	"github.com/beamline/beamline/transforms/records"
@@ -44,7 +45,7 @@ var (
 )
 
 func init() {
-	register.Combiner3[Groups, records.SaleBlock, Groups](&groupFn{})
+	fold.Register[Groups, records.SaleBlock]()
 	register.Function2x1(globalKPI)
 	register.Function1x1(byCategory)
 	register.Function2x1(byRegion)
@@ -62,36 +63,7 @@ func init() {
 // PCollection<records.SaleBlock> and returns PCollection<Groups> holding
 // one element.
 func Group(s beam.Scope, sales beam.PCollection, by Grouping) beam.PCollection {
-	s = s.Scope("sales.GroupBy_" + string(by))
-	return beam.Combine(s, &groupFn{By: by}, sales)
-}
-
-type groupFn struct{ By Grouping }
-
-func (f *groupFn) CreateAccumulator() Groups { return NewGroups(f.By) }
-
-func (f *groupFn) AddInput(g Groups, b records.SaleBlock) Groups {
-	g.ensure(f.By)
-	g.AddBlock(b.Rows)
-	return g
-}
-
-func (f *groupFn) MergeAccumulators(a, b Groups) Groups {
-	a.ensure(f.By)
-	a.Merge(b)
-	return a
-}
-
-func (f *groupFn) ExtractOutput(g Groups) Groups {
-	g.ensure(f.By)
-	return g
-}
-
-func (gs *Groups) ensure(by Grouping) {
-	gs.By = by
-	if gs.Totals == nil {
-		gs.Totals = map[string]Totals{}
-	}
+	return fold.Over[Groups, records.SaleBlock](s.Scope("sales.GroupBy_"+string(by)), Groups{By: by}, sales)
 }
 
 // GlobalKPI reports transactions, revenue, mean transaction, units and
@@ -103,7 +75,9 @@ func GlobalKPI(s beam.Scope, daily, counts beam.PCollection) beam.PCollection {
 
 func globalKPI(daily Groups, c customers.Counts) table.Chunk {
 	t := daily.Total()
-	return table.Chunk{Rows: [][]string{{itoa(t.Transactions), t.Revenue.String(), t.AvgTransaction().String(), itoa(t.Units), itoa(c.Customers)}}}
+	b := table.NewBuilder(KPITable)
+	b.Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Int(t.Units).Int(c.Customers).End()
+	return b.Chunk(0)
 }
 
 // SalesByCategory reports totals per category, highest revenue first. It
@@ -114,11 +88,12 @@ func SalesByCategory(s beam.Scope, sales beam.PCollection) beam.PCollection {
 }
 
 func byCategory(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(ByCategoryTable)
 	for _, n := range g.Sorted(byRevenueDesc) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(n.Value.Units), n.Value.AvgUnitPrice().String()})
+		t := &n.Value
+		b.Text(n.Key).Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Int(t.Units).Money(t.AvgUnitPrice()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // SalesByRegion sums revenue, counts orders and distinct customers per
@@ -130,12 +105,12 @@ func SalesByRegion(s beam.Scope, sales, counts beam.PCollection) beam.PCollectio
 }
 
 func byRegion(g Groups, counts customers.Counts) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(ByRegionTable)
 	for _, n := range g.Sorted(byRevenueDesc) {
-		u := counts.ByRegion[n.Key]
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(u), money.Avg(n.Value.Revenue, u).String()})
+		t, u := &n.Value, counts.ByRegion[n.Key]
+		b.Text(n.Key).Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Int(u).Money(money.Avg(t.Revenue, u)).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // SalespersonPerformance reports totals and customers served per
@@ -147,11 +122,12 @@ func SalespersonPerformance(s beam.Scope, sales, counts beam.PCollection) beam.P
 }
 
 func bySalesperson(g Groups, counts customers.Counts) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(SalespersonTable)
 	for _, n := range g.Sorted(byRevenueDesc) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(counts.BySalesperson[n.Key])})
+		t := &n.Value
+		b.Text(n.Key).Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Int(counts.BySalesperson[n.Key]).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // DailyTrend reports totals per sale_date, in date order. It takes
@@ -161,11 +137,11 @@ func DailyTrend(s beam.Scope, daily beam.PCollection) beam.PCollection {
 }
 
 func dailyTrend(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(DailyTable)
 	for _, n := range g.Sorted(byKey) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String()})
+		b.Text(n.Key).Int(n.Value.Transactions).Money(n.Value.Revenue).Money(n.Value.AvgTransaction()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // MonthlyTrend reports totals per year_month, in month order. It takes
@@ -175,17 +151,18 @@ func MonthlyTrend(s beam.Scope, daily beam.PCollection) beam.PCollection {
 }
 
 func monthlyTrend(daily Groups) table.Chunk {
-	months := NewGroups("year_month")
+	months := Groups{By: "year_month", Totals: map[string]Totals{}}
 	for day, t := range daily.Totals {
 		m := months.Totals[day[:7]]
 		m.Merge(t)
 		months.Totals[day[:7]] = m
 	}
-	var c table.Chunk
+	b := table.NewBuilder(MonthlyTable)
 	for _, n := range months.Sorted(byKey) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), itoa(n.Value.Units)})
+		t := &n.Value
+		b.Text(n.Key).Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Int(t.Units).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // TopProducts reports the n products (by product_name) with the highest
@@ -198,14 +175,15 @@ func TopProducts(s beam.Scope, sales beam.PCollection, n int) beam.PCollection {
 type topProductsFn struct{ N int }
 
 func (f *topProductsFn) ProcessElement(g Groups) table.Chunk {
-	var c table.Chunk
+	b := table.NewBuilder(TopProductsTable)
 	for i, n := range g.Sorted(byRevenueDesc) {
 		if i == f.N {
 			break
 		}
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), itoa(n.Value.Units), n.Value.Revenue.String(), n.Value.AvgUnitPrice().String()})
+		t := &n.Value
+		b.Text(n.Key).Int(t.Transactions).Int(t.Units).Money(t.Revenue).Money(t.AvgUnitPrice()).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // VIPCustomers lists the customers with more than MinOrders purchases,
@@ -227,8 +205,7 @@ func (f *vipFn) ProcessElement(t customers.Table) table.Chunk {
 	var vips []vip
 	for id, cu := range t.Customers {
 		if cu.Orders > f.MinOrders {
-			cu := cu
-			vips = append(vips, vip{id, &cu})
+			vips = append(vips, vip{id, cu})
 		}
 	}
 	sort.Slice(vips, func(i, j int) bool {
@@ -238,11 +215,12 @@ func (f *vipFn) ProcessElement(t customers.Table) table.Chunk {
 		}
 		return a.id < b.id
 	})
-	var c table.Chunk
+	b := table.NewBuilder(VIPTable)
+	b.Grow(len(vips) * 64)
 	for _, v := range vips {
-		c.Rows = append(c.Rows, []string{v.id, v.c.Name, itoa(v.c.Orders), v.c.Spent.String(), money.Avg(v.c.Spent, v.c.Orders).String(), itoa(v.c.Items)})
+		b.Text(v.id).Text(v.c.Name).Int(v.c.Orders).Money(v.c.Spent).Money(money.Avg(v.c.Spent, v.c.Orders)).Int(v.c.Items).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // BasketAnalysis reports each basket size with its share of revenue — of
@@ -255,11 +233,12 @@ func BasketAnalysis(s beam.Scope, sales beam.PCollection) beam.PCollection {
 
 func basketAnalysis(g Groups) table.Chunk {
 	total := g.Total().Revenue
-	var c table.Chunk
+	b := table.NewBuilder(BasketTable)
 	for _, n := range order.ByKeyIn(g.Totals, order.Listed(baskets)) {
-		c.Rows = append(c.Rows, []string{n.Key, itoa(n.Value.Transactions), n.Value.Revenue.String(), n.Value.AvgTransaction().String(), decimal.Percent(int64(n.Value.Revenue), int64(total)).String()})
+		t := &n.Value
+		b.Text(n.Key).Int(t.Transactions).Money(t.Revenue).Money(t.AvgTransaction()).Fixed(decimal.Percent(int64(t.Revenue), int64(total))).End()
 	}
-	return c
+	return b.Chunk(0)
 }
 
 // ExecutiveSummary writes the original's one-line French report, with the
@@ -271,12 +250,13 @@ func ExecutiveSummary(s beam.Scope, daily beam.PCollection) beam.PCollection {
 
 func executiveSummary(daily Groups) table.Chunk {
 	t := daily.Total()
-	line := "RAPPORT EXÉCUTIF VENTES - Période: " + period(&daily) +
+	b := table.NewBuilder(ExecutiveTable)
+	b.Text("RAPPORT EXÉCUTIF VENTES - Période: " + period(&daily) +
 		" | Total transactions: " + itoa(t.Transactions) +
 		" | Chiffre d'affaires: $" + itoa(t.Revenue.Round()) +
 		" | Panier moyen: $" + itoa(t.AvgTransaction().Round()) +
-		" | Unités vendues: " + itoa(t.Units)
-	return table.Chunk{Rows: [][]string{{line}}}
+		" | Unités vendues: " + itoa(t.Units)).End()
+	return b.Chunk(0)
 }
 
 var moisFR = [...]string{"Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre", "Octobre", "Novembre", "Décembre"}
@@ -309,15 +289,14 @@ func Anomalies(s beam.Scope, sales beam.PCollection) beam.PCollection {
 	return beam.ParDo(s.Scope("sales.Anomalies"), anomalies, sales)
 }
 
-func anomalies(b records.SaleBlock) table.Chunk {
-	c := table.Chunk{Seq: b.Seq}
-	for i := range b.Rows {
-		r := &b.Rows[i]
-		if IsAnomaly(r) {
-			c.Rows = append(c.Rows, []string{r.TransactionID, r.ProductName, itoa(r.Quantity), r.UnitPrice.String(), r.TotalAmount.String(), r.CustomerName, "HIGH_VALUE"})
+func anomalies(blk records.SaleBlock) table.Chunk {
+	b := table.NewBuilder(AnomaliesTable)
+	for i := range blk.Rows {
+		if r := &blk.Rows[i]; IsAnomaly(r) {
+			b.Text(r.TransactionID).Text(r.ProductName).Int(r.Quantity).Money(r.UnitPrice).Money(r.TotalAmount).Text(r.CustomerName).Text("HIGH_VALUE").End()
 		}
 	}
-	return c
+	return b.Chunk(blk.Seq)
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

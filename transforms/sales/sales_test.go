@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
@@ -60,11 +61,11 @@ func TestGroupsMergeInAnyOrder(t *testing.T) {
 		sale("2", "C2", "Asia", 3, 5_50, "2024-01-01"),
 		sale("3", "C1", "Europe", 2, 1_01, "2024-01-02"),
 	}
-	whole := NewGroups(ByRegion)
-	whole.AddBlock(rows)
-	a, b := NewGroups(ByRegion), NewGroups(ByRegion)
-	a.AddBlock(rows[2:])
-	b.AddBlock(rows[:2])
+	whole := Groups{By: ByRegion}
+	whole.Add(records.SaleBlock{Rows: rows})
+	a, b := Groups{By: ByRegion}, Groups{By: ByRegion}
+	a.Add(records.SaleBlock{Rows: rows[2:]})
+	b.Add(records.SaleBlock{Rows: rows[:2]})
 	a.Merge(b)
 	if len(a.Totals) != 2 || a.Totals["Europe"] != whole.Totals["Europe"] || a.Totals["Asia"] != whole.Totals["Asia"] {
 		t.Errorf("merged %v, whole %v", a.Totals, whole.Totals)
@@ -76,12 +77,12 @@ func TestGroupsMergeInAnyOrder(t *testing.T) {
 }
 
 func TestPeriodSpansMonths(t *testing.T) {
-	g := NewGroups(ByDate)
-	g.AddBlock([]records.Sale{sale("1", "C", "R", 1, 1_00, "2024-01-31")})
+	g := Groups{By: ByDate}
+	g.Add(records.SaleBlock{Rows: []records.Sale{sale("1", "C", "R", 1, 1_00, "2024-01-31")}})
 	if got := period(&g); got != "Janvier 2024" {
 		t.Errorf("one month: %q", got)
 	}
-	g.AddBlock([]records.Sale{sale("2", "C", "R", 1, 1_00, "2024-08-01")})
+	g.Add(records.SaleBlock{Rows: []records.Sale{sale("2", "C", "R", 1, 1_00, "2024-08-01")}})
 	if got := period(&g); got != "Janvier 2024 – Août 2024" {
 		t.Errorf("two months: %q", got)
 	}
@@ -97,10 +98,13 @@ func TestSalesByRegionPipeline(t *testing.T) {
 		records.SaleBlock{Seq: 1, Rows: []records.Sale{sale("3", "C1", "Europe", 1, 5_00, "2024-01-02"), sale("4", "C3", "Europe", 2, 2_50, "2024-01-03")}},
 	)
 	distinct := customers.Distinct(s, customers.Build(s, blocks, customers.Regions|customers.Salespeople))
-	got := SalesByRegion(s, blocks, distinct)
-	passert.Equals(s, got, table.Chunk{Rows: [][]string{
-		{"Asia", "1", "30.00", "30.00", "1", "30.00"},
-		{"Europe", "3", "20.00", "6.67", "2", "10.00"},
-	}})
+	got := beam.ParDo(s, csvText, SalesByRegion(s, blocks, distinct))
+	passert.Equals(s, got, "Asia,1,30.00,30.00,1,30.00\nEurope,3,20.00,6.67,2,10.00\n")
 	ptest.RunAndValidate(t, p)
+}
+
+func csvText(c table.Chunk) string { return string(c.CSV) }
+
+func init() {
+	register.Function1x1(csvText)
 }

@@ -83,21 +83,22 @@ func IsAnomaly(s *records.Sale) bool {
 	return s.TotalAmount > 2000_00 || s.Quantity > 5 || s.UnitPrice > 1500_00
 }
 
-// Groups is a set of groups' totals, keyed by group.
+// Groups is a set of groups' totals, keyed by group: the accumulator of a
+// grouping (its zero value with By set is empty).
 type Groups struct {
 	By     Grouping
 	Totals map[string]Totals
 }
 
-// NewGroups returns an empty set of groups under g.
-func NewGroups(g Grouping) Groups { return Groups{By: g, Totals: map[string]Totals{}} }
-
-// AddBlock adds every sale of a block.
-func (gs *Groups) AddBlock(rows []records.Sale) {
+// Add adds every sale of a block.
+func (gs *Groups) Add(b records.SaleBlock) {
+	if gs.Totals == nil {
+		gs.Totals = map[string]Totals{}
+	}
 	var lastDate calendar.Date = -1 << 31
 	var lastKey string
-	for i := range rows {
-		s := &rows[i]
+	for i := range b.Rows {
+		s := &b.Rows[i]
 		var k string
 		switch gs.By {
 		case ByCategory:
@@ -133,6 +134,12 @@ func (gs *Groups) AddBlock(rows []records.Sale) {
 
 // Merge adds another set of the same grouping.
 func (gs *Groups) Merge(o Groups) {
+	if gs.By == "" {
+		gs.By = o.By
+	}
+	if gs.Totals == nil {
+		gs.Totals = map[string]Totals{}
+	}
 	for k, v := range o.Totals {
 		t := gs.Totals[k]
 		t.Merge(v)

@@ -4,7 +4,9 @@
 // datasets through these definitions.
 package table
 
-import "strings"
+import (
+	"strings"
+)
 
 // Kind is a column's type. Values are written as text; Kind tells readers
 // how to type them (the API returns numbers as JSON numbers).
@@ -87,15 +89,21 @@ func (d Dataset) Header() []string {
 // String returns the dataset's path, for messages.
 func (d Dataset) String() string { return d.Path() }
 
-// Chunk is a batch of formatted rows of one dataset: the element a sink
-// writes. Rows of chunks with the same Source go to the same part file; Seq
-// orders the part files.
+// Chunk is a batch of rows of one dataset, already formatted as CSV: the
+// element a sink writes. Chunks with the same Source go to the same part
+// file; Seq orders the part files. Build chunks with a Builder.
 type Chunk struct {
 	Seq    int64
 	Source string
-	Rows   [][]string
+	Rows   int64
+	// CSV holds the rows as RFC 4180 records, each ending in '\n', without
+	// a header.
+	CSV []byte
 	// Columns, for a Dynamic dataset, are the chunk's full columns.
 	Columns []Column
+	// Wire, when set, is the chunk's encoded form, of which CSV is the
+	// start: the Builder lays it out so that encoding costs nothing.
+	Wire []byte
 }
 
 // RejectsDataset is the dataset holding a pipeline's rejected rows of one

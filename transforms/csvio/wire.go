@@ -1,0 +1,198 @@
+package csvio
+
+import (
+	"errors"
+	"unsafe"
+
+	"github.com/beamline/beamline/transforms/calendar"
+	"github.com/beamline/beamline/transforms/money"
+	"github.com/beamline/beamline/transforms/records"
+	"github.com/beamline/beamline/transforms/wire"
+)
+
+// A block of rows is Beam's most frequent large element. Its wire form is
+// the block's own source text followed by the block's description (file,
+// offsets, line, header): decoding reads the text again, which gives the
+// same rows, so encoding one — which Beam also does just to sample element
+// sizes — copies nothing. A block built in memory (in a test) has no source
+// text; it is encoded row by row instead.
+
+func init() {
+	wire.Register(encodeSales, decodeSales)
+	wire.Register(encodeEmployees, decodeEmployees)
+}
+
+// The first value of a block's trailer says which form it has.
+const (
+	formText = 1
+	formRows = 2
+)
+
+// sealText lays out a block's wire form in place after its text (buf has
+// room for it: see readBlock).
+func sealText(buf []byte, b *Block) []byte {
+	return wire.Seal(buf, func(w *wire.Writer) {
+		w.Uint(formText)
+		w.String(b.File)
+		w.Int(b.Seq)
+		w.Int(b.Start)
+		w.Int(b.End)
+		w.Int(b.Line)
+		w.Strings(b.Header)
+		w.Uint(uint64(len(b.Columns)))
+		for _, c := range b.Columns {
+			w.Uint(uint64(c))
+		}
+	})
+}
+
+// openText reads a text-form block back: its description and text.
+func openText(meta *wire.Reader, data []byte) (Block, string, error) {
+	var b Block
+	b.File = meta.String()
+	b.Seq = meta.Int()
+	b.Start, b.End, b.Line = meta.Int(), meta.Int(), meta.Int()
+	b.Header = meta.Strings()
+	n := meta.Len(1)
+	for i := 0; i < n; i++ {
+		c := meta.Uint()
+		if c >= uint64(len(b.Header)) {
+			return b, "", errors.New("csvio: block column out of range")
+		}
+		b.Columns = append(b.Columns, int(c))
+	}
+	text := ""
+	if len(data) > 0 {
+		text = unsafe.String(&data[0], len(data))
+	}
+	return b, text, meta.Err
+}
+
+func encodeSales(b records.SaleBlock) []byte {
+	if b.Wire != nil {
+		return b.Wire
+	}
+	var w wire.Writer
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		w.String(r.TransactionID)
+		w.String(r.ProductID)
+		w.String(r.ProductName)
+		w.String(r.Category)
+		w.Int(r.Quantity)
+		w.Int(int64(r.UnitPrice))
+		w.Int(int64(r.TotalAmount))
+		w.String(r.CustomerID)
+		w.String(r.CustomerName)
+		w.Int(int64(r.SaleDate))
+		w.String(r.Region)
+		w.String(r.Salesperson)
+		w.Int(r.Line)
+	}
+	return wire.Seal(w.B, func(m *wire.Writer) {
+		m.Uint(formRows)
+		m.String(b.File)
+		m.Int(b.Seq)
+		m.Uint(uint64(len(b.Rows)))
+	})
+}
+
+func decodeSales(enc []byte) (records.SaleBlock, error) {
+	enc = append([]byte(nil), enc...)
+	data, meta, err := wire.Open(enc)
+	if err != nil {
+		return records.SaleBlock{}, err
+	}
+	switch meta.Uint() {
+	case formText:
+		b, text, err := openText(meta, data)
+		if err != nil {
+			return records.SaleBlock{}, err
+		}
+		rows, _ := ParseBlock(&b, text, records.ParseSale)
+		return records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
+	case formRows:
+		sb := records.SaleBlock{File: meta.String(), Seq: meta.Int()}
+		n := meta.Len(0)
+		r := &wire.Reader{B: data}
+		if n > len(data) {
+			return sb, errors.New("csvio: row count exceeds the data")
+		}
+		sb.Rows = make([]records.Sale, n)
+		for i := range sb.Rows {
+			s := &sb.Rows[i]
+			s.TransactionID, s.ProductID, s.ProductName, s.Category = r.String(), r.String(), r.String(), r.String()
+			s.Quantity, s.UnitPrice, s.TotalAmount = r.Int(), money.Cents(r.Int()), money.Cents(r.Int())
+			s.CustomerID, s.CustomerName = r.String(), r.String()
+			s.SaleDate = calendar.Date(r.Int())
+			s.Region, s.Salesperson = r.String(), r.String()
+			s.Line = r.Int()
+		}
+		if r.Err != nil {
+			return sb, r.Err
+		}
+		return sb, meta.Err
+	}
+	return records.SaleBlock{}, errors.New("csvio: unknown block form")
+}
+
+func encodeEmployees(b records.EmployeeBlock) []byte {
+	if b.Wire != nil {
+		return b.Wire
+	}
+	var w wire.Writer
+	for i := range b.Rows {
+		e := &b.Rows[i]
+		w.Int(e.ID)
+		w.String(e.Name)
+		w.Int(e.Age)
+		w.String(e.City)
+		w.Int(int64(e.Salary))
+		w.String(e.Department)
+		w.Int(int64(e.HireDate))
+		w.String(e.Status)
+		w.Int(e.Line)
+	}
+	return wire.Seal(w.B, func(m *wire.Writer) {
+		m.Uint(formRows)
+		m.String(b.File)
+		m.Int(b.Seq)
+		m.Uint(uint64(len(b.Rows)))
+	})
+}
+
+func decodeEmployees(enc []byte) (records.EmployeeBlock, error) {
+	enc = append([]byte(nil), enc...)
+	data, meta, err := wire.Open(enc)
+	if err != nil {
+		return records.EmployeeBlock{}, err
+	}
+	switch meta.Uint() {
+	case formText:
+		b, text, err := openText(meta, data)
+		if err != nil {
+			return records.EmployeeBlock{}, err
+		}
+		rows, _ := ParseBlock(&b, text, records.ParseEmployee)
+		return records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
+	case formRows:
+		eb := records.EmployeeBlock{File: meta.String(), Seq: meta.Int()}
+		n := meta.Len(0)
+		r := &wire.Reader{B: data}
+		if n > len(data) {
+			return eb, errors.New("csvio: row count exceeds the data")
+		}
+		eb.Rows = make([]records.Employee, n)
+		for i := range eb.Rows {
+			e := &eb.Rows[i]
+			e.ID, e.Name, e.Age, e.City = r.Int(), r.String(), r.Int(), r.String()
+			e.Salary, e.Department = money.Cents(r.Int()), r.String()
+			e.HireDate, e.Status, e.Line = calendar.Date(r.Int()), r.String(), r.Int()
+		}
+		if r.Err != nil {
+			return eb, r.Err
+		}
+		return eb, meta.Err
+	}
+	return records.EmployeeBlock{}, errors.New("csvio: unknown block form")
+}
