@@ -495,6 +495,9 @@ func newLogger(verbose bool) *slog.Logger {
 	level := slog.LevelWarn
 	if verbose {
 		level = slog.LevelInfo
+		if os.Getenv("BEAMLINE_DEBUG") != "" {
+			level = slog.LevelDebug
+		}
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	} else {
 		slog.SetDefault(slog.New(slog.DiscardHandler))

@@ -26,6 +26,7 @@ func main() {
 	rows := run.ReadSales(s)
 	fixed, given := run.AsOf()
 	asOf := advanced.AsOf(s, fixed, given, rows, staff)
+	givenAsOf := advanced.Given{Date: fixed, Set: given}
 	run.Param(s, "as_of", advanced.FormatDate(s, asOf))
 
 	buyers := customers.Build(s, rows, customers.Categories|customers.Products|customers.RegionCategory)
@@ -34,16 +35,17 @@ func main() {
 	performance, top := advanced.EmployeePerformance(s, staff, asOf)
 	run.Write(s, advanced.EmployeePerformanceTable, performance)
 	run.Write(s, advanced.TopPerformersTable, top)
-	run.Write(s, advanced.RFMTable, advanced.RFMAnalysis(s, buyers, asOf))
-	run.Write(s, advanced.CohortTable, advanced.CohortAnalysis(s, rows, buyers))
+	run.Write(s, advanced.RFMTable, advanced.RFMAnalysis(s, buyers, givenAsOf))
 	run.Write(s, advanced.GeographyTable, advanced.GeographicAnalysis(s, rows, distinct))
 	run.Write(s, advanced.ExecutiveSummaryTable, advanced.ExecutiveSummary(s,
 		employees.Group(s, staff, employees.ByDepartment), employees.Group(s, staff, employees.ByCity),
 		sales.Group(s, rows, sales.ByProductID), distinct))
-	run.Write(s, advanced.TrendsTable, advanced.SalesTrends(s, rows))
+	cohort, trends := advanced.PerSale(s, rows, buyers)
+	run.Write(s, advanced.CohortTable, cohort)
+	run.Write(s, advanced.TrendsTable, trends)
 	run.Write(s, advanced.BasketTable, advanced.MarketBasket(s, buyers))
 	run.Write(s, advanced.PairsTable, advanced.ProductPairs(s, buyers, 100))
-	run.Write(s, advanced.FeaturesTable, advanced.MLFeatures(s, buyers, asOf))
+	run.Write(s, advanced.FeaturesTable, advanced.MLFeatures(s, buyers, givenAsOf))
 
 	run.Execute(p, s)
 }

@@ -26,6 +26,23 @@ type Today struct {
 	Date calendar.Date
 }
 
+// Given is the as-of date from the command line, if any. The analyses of
+// the customer table resolve the default themselves (Resolve), so that
+// their stage needs no side input.
+type Given struct {
+	Date calendar.Date
+	Set  bool
+}
+
+// Resolve returns the given date, or else AsOf's default for sales whose
+// latest sale_date is latest: the day after.
+func (g Given) Resolve(latest calendar.Date) calendar.Date {
+	if g.Set {
+		return g.Date
+	}
+	return latest + 1
+}
+
 // LastSale is the latest sale_date seen, if any.
 type LastSale struct {
 	Seen bool

@@ -62,9 +62,18 @@ type Pair struct {
 // CountPairs counts, for every pair of products, the customers who bought
 // both, and each product's customers.
 func CountPairs(t *customers.Table) (pairs []Pair, buyers map[string]int64) {
-	n := int64(len(t.Values))
-	counts := map[int64]int64{}
+	names := t.Dict(customers.ProductSet)
+	n := len(names)
 	perID := make([]int64, n)
+	// A dense triangle of counters when it fits, a map beyond.
+	dense := n <= 4096
+	var grid []int32
+	var sparse map[int64]int64
+	if dense {
+		grid = make([]int32, n*n)
+	} else {
+		sparse = map[int64]int64{}
+	}
 	ids := make([]uint32, 0, 64)
 	for _, c := range t.Customers {
 		ids = ids[:0]
@@ -72,22 +81,37 @@ func CountPairs(t *customers.Table) (pairs []Pair, buyers map[string]int64) {
 		for i, a := range ids {
 			perID[a]++
 			for _, b := range ids[i+1:] {
-				counts[int64(a)*n+int64(b)]++
+				if dense {
+					grid[int(a)*n+int(b)]++
+				} else {
+					sparse[int64(a)*int64(n)+int64(b)]++
+				}
 			}
 		}
 	}
 	buyers = map[string]int64{}
 	for id, k := range perID {
 		if k > 0 {
-			buyers[t.Values[id]] = k
+			buyers[names[id]] = k
 		}
 	}
-	for k, v := range counts {
-		a, b := t.Values[k/n], t.Values[k%n]
-		if a > b {
-			a, b = b, a
+	add := func(a, b int, v int64) {
+		x, y := names[a], names[b]
+		if x > y {
+			x, y = y, x
 		}
-		pairs = append(pairs, Pair{a, b, v})
+		pairs = append(pairs, Pair{x, y, v})
+	}
+	if dense {
+		for k, v := range grid {
+			if v > 0 {
+				add(k/n, k%n, int64(v))
+			}
+		}
+	} else {
+		for k, v := range sparse {
+			add(int(k/int64(n)), int(k%int64(n)), v)
+		}
 	}
 	sort.Slice(pairs, func(i, j int) bool {
 		a, b := pairs[i], pairs[j]

@@ -1,7 +1,6 @@
 package advanced
 
 import (
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/transforms/calendar"
@@ -22,22 +21,11 @@ var CohortTable = table.New(table.Spark, "cohort_analysis", "",
 func init() {
 	wire.Register(encodeFirstMonths, decodeFirstMonths)
 	register.Function1x1(firstMonths)
-	register.Function2x1(cohortRows)
 }
 
 // FirstMonths maps each customer_id to the month of its first purchase.
 type FirstMonths struct {
 	Months map[string]calendar.Month
-}
-
-// CohortAnalysis tags every sale with its customer's cohort and period
-// number. It takes PCollection<records.SaleBlock> and the
-// PCollection<customers.Table>; it returns the cohort_analysis chunks, one
-// per block, in input order.
-func CohortAnalysis(s beam.Scope, sales, buyers beam.PCollection) beam.PCollection {
-	s = s.Scope("advanced.CohortAnalysis")
-	first := beam.ParDo(s, firstMonths, buyers)
-	return beam.ParDo(s, cohortRows, sales, beam.SideInput{Input: first})
 }
 
 func firstMonths(t customers.Table) FirstMonths {
@@ -48,7 +36,9 @@ func firstMonths(t customers.Table) FirstMonths {
 	return f
 }
 
-func cohortRows(blk records.SaleBlock, first FirstMonths) table.Chunk {
+// cohortRows tags a block's sales with their customer's cohort (the month
+// of the first purchase) and period number (whole calendar months since).
+func cohortRows(blk *records.SaleBlock, first *FirstMonths) table.Chunk {
 	b := table.NewBuilder(CohortTable)
 	b.Grow(len(blk.Rows) * 150)
 	for i := range blk.Rows {

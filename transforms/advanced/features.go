@@ -29,30 +29,28 @@ var FeaturesTable = func() table.Dataset {
 }()
 
 func init() {
-	register.Function2x1(mlFeatures)
+	register.DoFn1x1[customers.Table, table.Chunk](&featuresFn{})
 }
 
-// MLFeatures computes the standardised features of every customer. It takes
-// PCollection<customers.Table> tracking Categories and the as-of date.
-func MLFeatures(s beam.Scope, buyers, asOf beam.PCollection) beam.PCollection {
-	return beam.ParDo(s.Scope("advanced.MLFeatures"), mlFeatures, buyers, beam.SideInput{Input: asOf})
+// MLFeatures computes the standardised features of every customer at the
+// as-of date (given, or the day after the latest purchase). It takes
+// PCollection<customers.Table> tracking Categories.
+func MLFeatures(s beam.Scope, buyers beam.PCollection, asOf Given) beam.PCollection {
+	return beam.ParDo(s.Scope("advanced.MLFeatures"), &featuresFn{AsOf: asOf}, buyers)
 }
+
+type featuresFn struct{ AsOf Given }
 
 // Features returns the raw feature matrix: one row per customer id (sorted),
 // and the category of each share column.
 func Features(t *customers.Table, asOf calendar.Date) (ids []string, categories []string, x [][]float64) {
-	column := map[uint32]int{} // category id → share column
-	for _, c := range t.Customers {
-		for cat := range c.CategorySpend {
-			column[cat] = 0
-		}
-	}
-	for cat := range column {
-		categories = append(categories, t.Values[cat])
-	}
+	// Share columns in category name order; column[id] is a category's.
+	dict := t.Categories()
+	categories = append(categories, dict...)
 	sort.Strings(categories)
-	for cat := range column {
-		column[cat] = indexOf(categories, t.Values[cat])
+	column := make([]int, len(dict))
+	for id, name := range dict {
+		column[id] = indexOf(categories, name)
 	}
 	ids = t.IDs()
 	x = make([][]float64, len(ids))
@@ -64,8 +62,8 @@ func Features(t *customers.Table, asOf calendar.Date) (ids []string, categories 
 		row[2] = c.Spent.Float()
 		row[3] = c.Spent.Float() / float64(c.Orders)
 		if c.Spent > 0 {
-			for cat, v := range c.CategorySpend {
-				row[4+column[cat]] = float64(v) / float64(c.Spent)
+			for id, v := range c.CategorySpend {
+				row[4+column[id]] = float64(v) / float64(c.Spent)
 			}
 		}
 		x[i] = row
@@ -102,8 +100,8 @@ func Standardise(x [][]float64) {
 	}
 }
 
-func mlFeatures(t customers.Table, asOf Today) table.Chunk {
-	ids, categories, x := Features(&t, asOf.Date)
+func (f *featuresFn) ProcessElement(t customers.Table) table.Chunk {
+	ids, categories, x := Features(&t, f.AsOf.Resolve(latestPurchase(&t)))
 	Standardise(x)
 	cols := append([]table.Column(nil), FeaturesTable.Columns...)
 	used := map[string]bool{}

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/customers"
 	"github.com/beamline/beamline/transforms/money"
 	"github.com/beamline/beamline/transforms/table"
@@ -18,7 +19,7 @@ var RFMTable = table.New(table.Spark, "customer_rfm_analysis", "customer_id",
 	table.I("r_score"), table.I("f_score"), table.I("m_score"), table.I("rfm_score"), table.S("customer_segment"))
 
 func init() {
-	register.Function2x1(rfmAnalysis)
+	register.DoFn1x1[customers.Table, table.Chunk](&rfmFn{})
 }
 
 // RFM scores a customer like the original: recency (days since the last
@@ -60,14 +61,16 @@ func CustomerSegment(score int64) string {
 	return "New Customers"
 }
 
-// RFMAnalysis scores every customer at the as-of date. It takes
-// PCollection<customers.Table> and PCollection<Today> (one element).
-func RFMAnalysis(s beam.Scope, buyers, asOf beam.PCollection) beam.PCollection {
-	return beam.ParDo(s.Scope("advanced.RFMAnalysis"), rfmAnalysis, buyers, beam.SideInput{Input: asOf})
+// RFMAnalysis scores every customer at the as-of date (given, or the day
+// after the latest purchase). It takes PCollection<customers.Table>.
+func RFMAnalysis(s beam.Scope, buyers beam.PCollection, asOf Given) beam.PCollection {
+	return beam.ParDo(s.Scope("advanced.RFMAnalysis"), &rfmFn{AsOf: asOf}, buyers)
 }
 
-func rfmAnalysis(t customers.Table, today Today) table.Chunk {
-	asOf := today.Date
+type rfmFn struct{ AsOf Given }
+
+func (f *rfmFn) ProcessElement(t customers.Table) table.Chunk {
+	asOf := f.AsOf.Resolve(latestPurchase(&t))
 	b := table.NewBuilder(RFMTable)
 	b.Grow(len(t.Customers) * 120)
 	for _, id := range t.IDs() {
@@ -78,6 +81,18 @@ func rfmAnalysis(t customers.Table, today Today) table.Chunk {
 			Int(recency).Int(r).Int(f).Int(m).Int(r + f + m).Text(CustomerSegment(r + f + m)).End()
 	}
 	return b.Chunk(0)
+}
+
+// latestPurchase is the latest sale_date of any customer.
+func latestPurchase(t *customers.Table) calendar.Date {
+	var last calendar.Date
+	first := true
+	for _, c := range t.Customers {
+		if first || c.Last > last {
+			last, first = c.Last, false
+		}
+	}
+	return last
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

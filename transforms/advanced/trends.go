@@ -3,7 +3,6 @@ package advanced
 import (
 	"sort"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/transforms/calendar"
@@ -27,7 +26,6 @@ func init() {
 	wire.Register(encodeDayAmounts, decodeDayAmounts)
 	wire.Register(encodeDayRanks, decodeDayRanks)
 	register.Function1x1(dayRanks)
-	register.Function2x1(trendRows)
 }
 
 // DayAmounts counts sales per amount, per day.
@@ -93,16 +91,9 @@ func dayRanks(a DayAmounts) DayRanks {
 	return out
 }
 
-// SalesTrends tags every sale with the running revenue total and its rank
-// within its day. It takes PCollection<records.SaleBlock> and returns the
-// sales_trends chunks, one per block, in input order.
-func SalesTrends(s beam.Scope, sales beam.PCollection) beam.PCollection {
-	s = s.Scope("advanced.SalesTrends")
-	ranks := beam.ParDo(s, dayRanks, fold.Over[DayAmounts, records.SaleBlock](s, DayAmounts{}, sales))
-	return beam.ParDo(s, trendRows, sales, beam.SideInput{Input: ranks})
-}
-
-func trendRows(blk records.SaleBlock, ranks DayRanks) table.Chunk {
+// trendRows tags a block's sales with the revenue of all sales up to their
+// day and their rank within it.
+func trendRows(blk *records.SaleBlock, ranks *DayRanks) table.Chunk {
 	b := table.NewBuilder(TrendsTable)
 	b.Grow(len(blk.Rows) * 80)
 	for i := range blk.Rows {

@@ -18,6 +18,9 @@ type Block struct {
 	Start, End int64
 	// Line is the physical line (1-based) at Start.
 	Line int64
+	// Size is the file's size when it was planned: a block is re-read from
+	// its source only if the file has not changed.
+	Size int64
 	// Header is the file's header; Columns[i] is the index in a record of
 	// the schema's i-th column.
 	Header  []string

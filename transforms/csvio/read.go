@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/beamline/beamline/transforms/ordered"
 	"github.com/beamline/beamline/transforms/records"
 )
 
@@ -20,11 +21,11 @@ const DefaultBlockSize = 16 << 20
 func init() {
 	register.DoFn3x1[context.Context, string, func(Block), error](&planFn{})
 	register.Emitter1[Block]()
-	register.DoFn4x1[context.Context, Block, func(records.SaleBlock), func(RejectBlock), error](&parseSalesFn{})
-	register.Emitter1[records.SaleBlock]()
-	register.Emitter1[RejectBlock]()
-	register.DoFn4x1[context.Context, Block, func(records.EmployeeBlock), func(RejectBlock), error](&parseEmployeesFn{})
-	register.Emitter1[records.EmployeeBlock]()
+	register.DoFn5x1[context.Context, beam.EventTime, Block, func(beam.EventTime, records.SaleBlock), func(beam.EventTime, RejectBlock), error](&parseSalesFn{})
+	register.Emitter2[beam.EventTime, records.SaleBlock]()
+	register.Emitter2[beam.EventTime, RejectBlock]()
+	register.DoFn5x1[context.Context, beam.EventTime, Block, func(beam.EventTime, records.EmployeeBlock), func(beam.EventTime, RejectBlock), error](&parseEmployeesFn{})
+	register.Emitter2[beam.EventTime, records.EmployeeBlock]()
 }
 
 // ReadSales reads every file matching glob as sales_data.csv. It returns
@@ -98,7 +99,7 @@ func (f *planFn) planFile(ctx context.Context, index int64, file string, emit fu
 		return err
 	}
 	for i, c := range cuts {
-		b := Block{File: file, Seq: index<<32 | int64(i), Start: c.Offset, End: end, Line: c.Line, Header: h.Names, Columns: cols}
+		b := Block{File: file, Seq: index<<32 | int64(i), Start: c.Offset, End: end, Line: c.Line, Header: h.Names, Columns: cols, Size: end}
 		if i+1 < len(cuts) {
 			b.End = cuts[i+1].Offset
 		}
@@ -195,9 +196,7 @@ func openAt(ctx context.Context, fs filesystem.Interface, file string, offset in
 	return r, nil
 }
 
-// readBlock reads the text of block b into a buffer with room for the
-// block's wire form after it, and returns the text without copying it (the
-// buffer is never written again below the text).
+// readBlock reads the text of block b, without copying it into a string.
 func readBlock(ctx context.Context, b *Block) ([]byte, string, error) {
 	fs, err := filesystem.New(ctx, b.File)
 	if err != nil {
@@ -210,49 +209,103 @@ func readBlock(ctx context.Context, b *Block) ([]byte, string, error) {
 	}
 	defer r.Close()
 	n := int(b.End - b.Start)
-	buf := make([]byte, n, n+trailerRoom(b))
+	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, "", fmt.Errorf("%s: read bytes %d-%d: %w", b.File, b.Start, b.End, err)
 	}
 	if n == 0 {
 		return buf, "", nil
 	}
+	// The buffer is never written again: the string may share it.
 	return buf, unsafe.String(&buf[0], n), nil
 }
 
-// trailerRoom is more than a block's wire trailer takes.
-func trailerRoom(b *Block) int {
-	n := 96 + len(b.File) + 8*len(b.Columns)
-	for _, h := range b.Header {
-		n += len(h) + 4
-	}
-	return n
-}
-
-// parseSalesFn parses and validates one block of sales.
-type parseSalesFn struct{}
-
-func (f *parseSalesFn) ProcessElement(ctx context.Context, b Block, clean func(records.SaleBlock), rejects func(RejectBlock)) error {
-	buf, text, err := readBlock(ctx, &b)
+// checkSize fails when b's file no longer has the size it was planned
+// with: its blocks would not read back as they were.
+func checkSize(ctx context.Context, b *Block) error {
+	fs, err := filesystem.New(ctx, b.File)
 	if err != nil {
 		return err
 	}
-	rows, rb := ParseBlock(&b, text, records.ParseSale)
-	clean(records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealText(buf, &b)})
-	rejects(rb)
-	return nil
-}
-
-// parseEmployeesFn parses and validates one block of employees.
-type parseEmployeesFn struct{}
-
-func (f *parseEmployeesFn) ProcessElement(ctx context.Context, b Block, clean func(records.EmployeeBlock), rejects func(RejectBlock)) error {
-	buf, text, err := readBlock(ctx, &b)
+	defer fs.Close()
+	size, err := fs.Size(ctx, b.File)
 	if err != nil {
 		return err
 	}
-	rows, rb := ParseBlock(&b, text, records.ParseEmployee)
-	clean(records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealText(buf, &b)})
-	rejects(rb)
+	if size != b.Size {
+		return fmt.Errorf("%s changed during the run (%d bytes, was %d)", b.File, size, b.Size)
+	}
 	return nil
+}
+
+// parseSalesFn parses and validates blocks of sales, on one worker per
+// core, emitting them in input order.
+type parseSalesFn struct {
+	pool *ordered.Pool[Block, parsedSales]
+}
+
+type parsedSales struct {
+	clean   records.SaleBlock
+	rejects RejectBlock
+}
+
+func (f *parseSalesFn) StartBundle(ctx context.Context, _ func(beam.EventTime, records.SaleBlock), _ func(beam.EventTime, RejectBlock)) {
+	f.pool = ordered.NewPool(func(b Block) (parsedSales, error) {
+		_, text, err := readBlock(ctx, &b)
+		if err != nil {
+			return parsedSales{}, err
+		}
+		rows, rb := ParseBlock(&b, text, records.ParseSale)
+		return parsedSales{records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
+	})
+}
+
+func (f *parseSalesFn) ProcessElement(ctx context.Context, ts beam.EventTime, b Block, clean func(beam.EventTime, records.SaleBlock), rejects func(beam.EventTime, RejectBlock)) error {
+	return f.pool.Put(ts, b, func(ts beam.EventTime, p parsedSales) {
+		clean(ts, p.clean)
+		rejects(ts, p.rejects)
+	})
+}
+
+func (f *parseSalesFn) FinishBundle(ctx context.Context, clean func(beam.EventTime, records.SaleBlock), rejects func(beam.EventTime, RejectBlock)) error {
+	return f.pool.Finish(func(ts beam.EventTime, p parsedSales) {
+		clean(ts, p.clean)
+		rejects(ts, p.rejects)
+	})
+}
+
+// parseEmployeesFn parses and validates blocks of employees, like
+// parseSalesFn.
+type parseEmployeesFn struct {
+	pool *ordered.Pool[Block, parsedEmployees]
+}
+
+type parsedEmployees struct {
+	clean   records.EmployeeBlock
+	rejects RejectBlock
+}
+
+func (f *parseEmployeesFn) StartBundle(ctx context.Context, _ func(beam.EventTime, records.EmployeeBlock), _ func(beam.EventTime, RejectBlock)) {
+	f.pool = ordered.NewPool(func(b Block) (parsedEmployees, error) {
+		_, text, err := readBlock(ctx, &b)
+		if err != nil {
+			return parsedEmployees{}, err
+		}
+		rows, rb := ParseBlock(&b, text, records.ParseEmployee)
+		return parsedEmployees{records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
+	})
+}
+
+func (f *parseEmployeesFn) ProcessElement(ctx context.Context, ts beam.EventTime, b Block, clean func(beam.EventTime, records.EmployeeBlock), rejects func(beam.EventTime, RejectBlock)) error {
+	return f.pool.Put(ts, b, func(ts beam.EventTime, p parsedEmployees) {
+		clean(ts, p.clean)
+		rejects(ts, p.rejects)
+	})
+}
+
+func (f *parseEmployeesFn) FinishBundle(ctx context.Context, clean func(beam.EventTime, records.EmployeeBlock), rejects func(beam.EventTime, RejectBlock)) error {
+	return f.pool.Finish(func(ts beam.EventTime, p parsedEmployees) {
+		clean(ts, p.clean)
+		rejects(ts, p.rejects)
+	})
 }

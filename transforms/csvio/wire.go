@@ -1,8 +1,8 @@
 package csvio
 
 import (
+	"context"
 	"errors"
-	"unsafe"
 
 	"github.com/beamline/beamline/transforms/calendar"
 	"github.com/beamline/beamline/transforms/money"
@@ -10,12 +10,15 @@ import (
 	"github.com/beamline/beamline/transforms/wire"
 )
 
-// A block of rows is Beam's most frequent large element. Its wire form is
-// the block's own source text followed by the block's description (file,
-// offsets, line, header): decoding reads the text again, which gives the
-// same rows, so encoding one — which Beam also does just to sample element
-// sizes — copies nothing. A block built in memory (in a test) has no source
-// text; it is encoded row by row instead.
+// A block of rows is Beam's most frequent large element. Its wire form is a
+// reference to its source — file, byte range, first line, header and the
+// file's size — so encoding one (which Beam also does just to sample
+// element sizes) costs nothing, and a runner that materializes blocks (for
+// a stage that also needs a side input computed from them) holds a few
+// hundred bytes per block instead of the rows. Decoding reads the range
+// again, which gives the same rows; a source that changed size in between
+// is an error. A block built in memory (in a test) has no source; it is
+// encoded row by row instead.
 
 func init() {
 	wire.Register(encodeSales, decodeSales)
@@ -24,15 +27,15 @@ func init() {
 
 // The first value of a block's trailer says which form it has.
 const (
-	formText = 1
+	formRef  = 1
 	formRows = 2
 )
 
-// sealText lays out a block's wire form in place after its text (buf has
-// room for it: see readBlock).
-func sealText(buf []byte, b *Block) []byte {
-	return wire.Seal(buf, func(w *wire.Writer) {
-		w.Uint(formText)
+// sealRef returns a block's wire form: a reference to its source.
+func sealRef(b *Block) []byte {
+	return wire.Seal(nil, func(w *wire.Writer) {
+		w.Uint(formRef)
+		w.Int(b.Size)
 		w.String(b.File)
 		w.Int(b.Seq)
 		w.Int(b.Start)
@@ -46,9 +49,11 @@ func sealText(buf []byte, b *Block) []byte {
 	})
 }
 
-// openText reads a text-form block back: its description and text.
-func openText(meta *wire.Reader, data []byte) (Block, string, error) {
+// openRef reads a reference-form block back: its description, and its text
+// read again from the source.
+func openRef(meta *wire.Reader) (Block, string, error) {
 	var b Block
+	b.Size = meta.Int()
 	b.File = meta.String()
 	b.Seq = meta.Int()
 	b.Start, b.End, b.Line = meta.Int(), meta.Int(), meta.Int()
@@ -61,11 +66,15 @@ func openText(meta *wire.Reader, data []byte) (Block, string, error) {
 		}
 		b.Columns = append(b.Columns, int(c))
 	}
-	text := ""
-	if len(data) > 0 {
-		text = unsafe.String(&data[0], len(data))
+	if meta.Err != nil {
+		return b, "", meta.Err
 	}
-	return b, text, meta.Err
+	ctx := context.Background()
+	if err := checkSize(ctx, &b); err != nil {
+		return b, "", err
+	}
+	_, text, err := readBlock(ctx, &b)
+	return b, text, err
 }
 
 func encodeSales(b records.SaleBlock) []byte {
@@ -104,8 +113,8 @@ func decodeSales(enc []byte) (records.SaleBlock, error) {
 		return records.SaleBlock{}, err
 	}
 	switch meta.Uint() {
-	case formText:
-		b, text, err := openText(meta, data)
+	case formRef:
+		b, text, err := openRef(meta)
 		if err != nil {
 			return records.SaleBlock{}, err
 		}
@@ -168,8 +177,8 @@ func decodeEmployees(enc []byte) (records.EmployeeBlock, error) {
 		return records.EmployeeBlock{}, err
 	}
 	switch meta.Uint() {
-	case formText:
-		b, text, err := openText(meta, data)
+	case formRef:
+		b, text, err := openRef(meta)
 		if err != nil {
 			return records.EmployeeBlock{}, err
 		}

@@ -39,7 +39,7 @@ type Counts struct {
 func (t *Table) Count() Counts {
 	perID := [numSets][]int64{}
 	for k := range perID {
-		perID[k] = make([]int64, len(t.Values))
+		perID[k] = make([]int64, len(t.Dicts[k]))
 	}
 	for _, cu := range t.Customers {
 		for k := range cu.Sets {
@@ -50,7 +50,7 @@ func (t *Table) Count() Counts {
 		m := map[string]int64{}
 		for id, n := range perID[set] {
 			if n > 0 {
-				m[t.Values[id]] = n
+				m[t.Dicts[set][id]] = n
 			}
 		}
 		return m
@@ -75,7 +75,9 @@ func distinct(t Table) Counts { return t.Count() }
 // Encode writes the table in its binary form (its Beam coder).
 func (t *Table) Encode(w *wire.Writer) {
 	w.Uint(uint64(t.Track))
-	w.Strings(t.Values)
+	for _, d := range t.Dicts {
+		w.Strings(d)
+	}
 	w.Uint(uint64(len(t.Customers)))
 	for id, c := range t.Customers {
 		w.String(id)
@@ -94,8 +96,7 @@ func (t *Table) Encode(w *wire.Writer) {
 			}
 		}
 		w.Uint(uint64(len(c.CategorySpend)))
-		for cat, v := range c.CategorySpend {
-			w.Uint(uint64(cat))
+		for _, v := range c.CategorySpend {
 			w.Int(int64(v))
 		}
 	}
@@ -104,8 +105,10 @@ func (t *Table) Encode(w *wire.Writer) {
 // Decode reads a table written by Encode.
 func (t *Table) Decode(r *wire.Reader) {
 	t.Track = Track(r.Uint())
-	t.Values = r.Strings()
-	t.ids = nil
+	for d := range t.Dicts {
+		t.Dicts[d] = r.Strings()
+		t.ids[d] = nil
+	}
 	n := r.Len(12)
 	t.Customers = make(map[string]*Customer, n)
 	for i := 0; i < n && r.Err == nil; i++ {
@@ -121,19 +124,21 @@ func (t *Table) Decode(r *wire.Reader) {
 				}
 			}
 		}
-		if cats := r.Len(2); cats > 0 {
-			c.CategorySpend = make(map[uint32]money.Cents, cats)
-			for j := 0; j < cats; j++ {
-				cat := uint32(r.Uint())
-				c.CategorySpend[cat] = money.Cents(r.Int())
+		if cats := r.Len(1); cats > 0 {
+			if cats > len(t.Dicts[categoryDict]) {
+				r.Err = errBadSet
+			}
+			c.CategorySpend = make([]money.Cents, cats)
+			for j := range c.CategorySpend {
+				c.CategorySpend[j] = money.Cents(r.Int())
 			}
 		}
 		t.Customers[id] = c
 	}
-	// A set must not refer past the dictionary.
+	// A set must not refer past its dictionary.
 	for _, c := range t.Customers {
-		for _, b := range c.Sets {
-			if len(b)*64 > len(t.Values)+63 && r.Err == nil {
+		for k, b := range c.Sets {
+			if len(b)*64 > len(t.Dicts[k])+63 && r.Err == nil {
 				r.Err = errBadSet
 			}
 		}

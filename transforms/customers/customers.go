@@ -27,20 +27,24 @@ const (
 	RegionCategory                   // the (region, category) pairs bought in
 )
 
-// Set names one of a customer's sets of values.
+// Set names one of a customer's sets of values, and the dictionary of its
+// values.
 type Set int
 
-// The sets a Customer holds.
+// The sets a Customer holds, and the category dictionary (spend per
+// category is a dense slice, not a set).
 const (
 	RegionSet Set = iota
 	SalespersonSet
 	ProductSet
 	RegionCategorySet // values are region + "\x00" + category
 	numSets
+	categoryDict = numSets
+	numDicts     = numSets + 1
 )
 
 // Customer is everything a Table knows of one customer. Values (regions,
-// salespeople, products, categories) are ids in the table's dictionary.
+// salespeople, products, categories) are ids in the table's dictionaries.
 type Customer struct {
 	// Name is the customer_name on the customer's latest sale: by date,
 	// then by position in the input (a customer is keyed by id, carrying a
@@ -57,8 +61,8 @@ type Customer struct {
 
 	// Sets of dictionary ids, as bitsets, filled only when tracked.
 	Sets [numSets]Bits
-	// Spend per category (dictionary id), when tracked.
-	CategorySpend map[uint32]money.Cents
+	// Spend per category, indexed by category id, when tracked.
+	CategorySpend []money.Cents
 }
 
 // Table is the customers seen, keyed by customer_id, with the dictionary of
@@ -67,41 +71,47 @@ type Customer struct {
 type Table struct {
 	Track     Track
 	Customers map[string]*Customer
-	// Values are the dictionary: a value's id is its index.
-	Values []string
+	// Dicts are the dictionaries, one per Set and one of categories: a
+	// value's id is its index.
+	Dicts [numDicts][]string
 
-	ids map[string]uint32 // Values' index, rebuilt when needed
+	ids [numDicts]map[string]uint32 // the dictionaries' index, rebuilt when needed
 }
 
 // NewTable returns an empty table tracking track.
 func NewTable(track Track) Table { return Table{Track: track, Customers: map[string]*Customer{}} }
 
-// id returns the dictionary id of v, adding it.
-func (t *Table) id(v string) uint32 {
-	if t.ids == nil {
-		t.ids = make(map[string]uint32, len(t.Values))
-		for i, s := range t.Values {
-			t.ids[s] = uint32(i)
+// Dict returns the values of a set's dictionary, by id.
+func (t *Table) Dict(set Set) []string { return t.Dicts[set] }
+
+// id returns the id of v in dictionary d, adding it.
+func (t *Table) id(d Set, v string) uint32 {
+	ids := t.ids[d]
+	if ids == nil {
+		ids = make(map[string]uint32, len(t.Dicts[d]))
+		for i, s := range t.Dicts[d] {
+			ids[s] = uint32(i)
 		}
+		t.ids[d] = ids
 	}
-	if id, ok := t.ids[v]; ok {
+	if id, ok := ids[v]; ok {
 		return id
 	}
 	v = strings.Clone(v) // do not keep the block's text alive
-	id := uint32(len(t.Values))
-	t.Values = append(t.Values, v)
-	t.ids[v] = id
+	id := uint32(len(t.Dicts[d]))
+	t.Dicts[d] = append(t.Dicts[d], v)
+	ids[v] = id
 	return id
 }
 
 // idBytes is id for a value held in a scratch buffer.
-func (t *Table) idBytes(v []byte) uint32 {
-	if t.ids != nil {
-		if id, ok := t.ids[string(v)]; ok { // no allocation for the lookup
+func (t *Table) idBytes(d Set, v []byte) uint32 {
+	if ids := t.ids[d]; ids != nil {
+		if id, ok := ids[string(v)]; ok { // no allocation for the lookup
 			return id
 		}
 	}
-	return t.id(string(v))
+	return t.id(d, string(v))
 }
 
 // Add adds every sale of a block.
@@ -134,23 +144,24 @@ func (t *Table) Add(b records.SaleBlock) {
 		c.Spent += s.TotalAmount
 		c.Items += s.Quantity
 		if t.Track&Regions != 0 {
-			c.Sets[RegionSet].Set(t.id(s.Region))
+			c.Sets[RegionSet].Set(t.id(RegionSet, s.Region))
 		}
 		if t.Track&Salespeople != 0 {
-			c.Sets[SalespersonSet].Set(t.id(s.Salesperson))
+			c.Sets[SalespersonSet].Set(t.id(SalespersonSet, s.Salesperson))
 		}
 		if t.Track&Products != 0 {
-			c.Sets[ProductSet].Set(t.id(s.ProductName))
+			c.Sets[ProductSet].Set(t.id(ProductSet, s.ProductName))
 		}
 		if t.Track&RegionCategory != 0 {
 			rc = append(append(append(rc[:0], s.Region...), 0), s.Category...)
-			c.Sets[RegionCategorySet].Set(t.idBytes(rc))
+			c.Sets[RegionCategorySet].Set(t.idBytes(RegionCategorySet, rc))
 		}
 		if t.Track&Categories != 0 {
-			if c.CategorySpend == nil {
-				c.CategorySpend = map[uint32]money.Cents{}
+			cat := int(t.id(categoryDict, s.Category))
+			for len(c.CategorySpend) <= cat {
+				c.CategorySpend = append(c.CategorySpend, 0)
 			}
-			c.CategorySpend[t.id(s.Category)] += s.TotalAmount
+			c.CategorySpend[cat] += s.TotalAmount
 		}
 	}
 }
@@ -162,15 +173,18 @@ func (t *Table) Merge(o Table) {
 		t.Customers = map[string]*Customer{}
 	}
 	// o's dictionary ids become t's.
-	remap := make([]uint32, len(o.Values))
-	same := len(t.Values) == 0
-	for i, v := range o.Values {
-		remap[i] = t.id(v)
-		same = same && remap[i] == uint32(i)
+	var remap [numDicts][]uint32
+	same := true
+	for d := range remap {
+		remap[d] = make([]uint32, len(o.Dicts[d]))
+		for i, v := range o.Dicts[d] {
+			remap[d][i] = t.id(Set(d), v)
+			same = same && remap[d][i] == uint32(i)
+		}
 	}
 	for id, oc := range o.Customers {
 		if !same {
-			oc.remap(remap)
+			oc.remap(&remap)
 		}
 		if c := t.Customers[id]; c != nil {
 			c.merge(oc)
@@ -180,18 +194,22 @@ func (t *Table) Merge(o Table) {
 	}
 }
 
-func (c *Customer) remap(to []uint32) {
+func (c *Customer) remap(to *[numDicts][]uint32) {
 	for k := range c.Sets {
 		old := c.Sets[k]
 		c.Sets[k] = nil
-		old.Each(func(id uint32) { c.Sets[k].Set(to[id]) })
+		old.Each(func(id uint32) { c.Sets[k].Set(to[k][id]) })
 	}
 	if c.CategorySpend != nil {
-		m := make(map[uint32]money.Cents, len(c.CategorySpend))
-		for id, v := range c.CategorySpend {
-			m[to[id]] += v
+		old := c.CategorySpend
+		c.CategorySpend = nil
+		for id, v := range old {
+			cat := int(to[categoryDict][id])
+			for len(c.CategorySpend) <= cat {
+				c.CategorySpend = append(c.CategorySpend, 0)
+			}
+			c.CategorySpend[cat] += v
 		}
-		c.CategorySpend = m
 	}
 }
 
@@ -216,29 +234,32 @@ func (c *Customer) merge(o *Customer) {
 	for k := range c.Sets {
 		c.Sets[k].Union(o.Sets[k])
 	}
-	if o.CategorySpend != nil {
-		if c.CategorySpend == nil {
-			c.CategorySpend = map[uint32]money.Cents{}
-		}
-		for id, v := range o.CategorySpend {
-			c.CategorySpend[id] += v
-		}
+	for len(c.CategorySpend) < len(o.CategorySpend) {
+		c.CategorySpend = append(c.CategorySpend, 0)
+	}
+	for id, v := range o.CategorySpend {
+		c.CategorySpend[id] += v
 	}
 }
 
 // Names returns the values of a customer's set, sorted.
 func (t *Table) Names(c *Customer, set Set) []string {
 	var out []string
-	c.Sets[set].Each(func(id uint32) { out = append(out, t.Values[id]) })
+	c.Sets[set].Each(func(id uint32) { out = append(out, t.Dicts[set][id]) })
 	sort.Strings(out)
 	return out
 }
+
+// Categories returns the category dictionary: CategorySpend's index.
+func (t *Table) Categories() []string { return t.Dicts[categoryDict] }
 
 // CategorySpend returns a customer's spend per category name.
 func (t *Table) CategorySpend(c *Customer) map[string]money.Cents {
 	out := make(map[string]money.Cents, len(c.CategorySpend))
 	for id, v := range c.CategorySpend {
-		out[t.Values[id]] = v
+		if v != 0 {
+			out[t.Dicts[categoryDict][id]] = v
+		}
 	}
 	return out
 }

@@ -7,6 +7,8 @@
 package fold
 
 import (
+	"fmt"
+
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
@@ -40,37 +42,67 @@ func Register[A, In any, PA Accumulator[A, In]]() {
 	register.Combiner1[A](&mergeFn[A, In, PA]{})
 }
 
-// partialFn folds a bundle's elements into one accumulator. The partial is
-// emitted at the earliest event time of the elements it folded: Beam's
-// default for an element emitted in FinishBundle is 1970-01-01, which is
-// ahead of elements at the minimum timestamp, and prism can then run a
-// consumer of the result as a side input before the result exists.
+// partialFn folds a bundle's elements into one accumulator. The folding
+// runs on a goroutine of its own, fed in order through a small channel:
+// the bundle's goroutine goes on parsing the next block, and every fold of
+// the same blocks runs beside the others, so that a runner that gives a
+// stage one bundle still uses every core. The partial is emitted at the
+// earliest event time of the elements it folded: Beam's default for an
+// element emitted in FinishBundle is 1970-01-01, which is ahead of elements
+// at the minimum timestamp, and prism can then run a consumer of the result
+// as a side input before the result exists.
 type partialFn[A, In any, PA Accumulator[A, In]] struct {
 	Init A
 
 	acc  A
 	used bool
 	ts   beam.EventTime
+	in   chan In
+	done chan error
 }
+
+// depth is how many elements a fold may lag behind the bundle.
+const depth = 2
 
 func (f *partialFn[A, In, PA]) StartBundle(func(beam.EventTime, A)) {
 	f.acc, f.used = f.Init, false
+	f.in, f.done = make(chan In, depth), make(chan error, 1)
+	go f.fold(f.in, f.done)
+}
+
+func (f *partialFn[A, In, PA]) fold(in <-chan In, done chan<- error) {
+	defer func() {
+		if r := recover(); r != nil {
+			for range in { // let the bundle finish sending
+			}
+			done <- fmt.Errorf("fold: %v", r)
+		}
+	}()
+	for e := range in {
+		PA(&f.acc).Add(e)
+	}
+	done <- nil
 }
 
 func (f *partialFn[A, In, PA]) ProcessElement(ts beam.EventTime, in In, _ func(beam.EventTime, A)) {
-	PA(&f.acc).Add(in)
+	f.in <- in
 	if !f.used || ts < f.ts {
 		f.ts = ts
 	}
 	f.used = true
 }
 
-func (f *partialFn[A, In, PA]) FinishBundle(emit func(beam.EventTime, A)) {
+func (f *partialFn[A, In, PA]) FinishBundle(emit func(beam.EventTime, A)) error {
+	close(f.in)
+	if err := <-f.done; err != nil {
+		return err
+	}
 	if f.used {
 		emit(f.ts, f.acc)
 	}
 	var zero A
 	f.acc = zero
+	return nil
 }
 
 // mergeFn merges partial accumulators.

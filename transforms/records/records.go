@@ -73,8 +73,8 @@ type EmployeeBlock struct {
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Employee
-	// Wire is the block's encoded form, set by the reader: the block's
-	// source text and how to read it again (see transforms/csvio).
+	// Wire is the block's encoded form, set by the reader: where its rows
+	// come from, to read them again (see transforms/csvio).
 	Wire []byte
 }
 
@@ -84,7 +84,7 @@ type SaleBlock struct {
 	// Seq orders blocks in input order (file, then offset).
 	Seq  int64
 	Rows []Sale
-	// Wire is the block's encoded form, set by the reader: the block's
-	// source text and how to read it again (see transforms/csvio).
+	// Wire is the block's encoded form, set by the reader: where its rows
+	// come from, to read them again (see transforms/csvio).
 	Wire []byte
 }
