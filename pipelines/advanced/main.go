@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	flags := job.RegisterFlags("advanced", "the Spark analyses of data_processing.py", job.Employees, job.Sales).WithAsOf()
+	flags := job.RegisterFlags("advanced", "the Spark analyses of data_processing.py", job.Employees, job.Sales).WithAsOf().WithWorkingSet(2 << 30)
 	flag.Parse()
 	beam.Init()
 	run := job.Start(flags)

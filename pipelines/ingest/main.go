@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	flags := job.RegisterFlags("ingest", "validate, de-duplicate and standardise raw inputs into the input root", job.Employees, job.Sales).WithFrom()
+	flags := job.RegisterFlags("ingest", "validate, de-duplicate and standardise raw inputs into the input root", job.Employees, job.Sales).WithFrom().WithWorkingSet(2 << 30)
 	flag.Parse()
 	beam.Init()
 	run := job.Start(flags)

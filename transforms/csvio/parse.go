@@ -33,9 +33,10 @@ const (
 	MaxRawBytes = 64 << 10
 )
 
-// ParseFunc validates a record's fields, given in schema order, and returns
-// the typed row or the reason it is rejected.
-type ParseFunc[T any] func(fields []string, line int64) (T, string)
+// ParseFunc validates a record's fields, given in schema order, into dst,
+// and returns the reason it is rejected, or "". checkUTF8 is false when the
+// record is already known to be valid UTF-8.
+type ParseFunc[T any] func(dst *T, fields []string, line int64, checkUTF8 bool) string
 
 // ParseBlock splits data, the text of block b, into records and validates
 // each one: the clean rows in input order and the block's rejects.
@@ -46,6 +47,7 @@ func ParseBlock[T any](b *Block, data string, parse ParseFunc[T]) ([]T, RejectBl
 	p := newParser(data, b.Line)
 	schema := make([]string, len(b.Columns))
 	var rec Record
+	var zero T
 	for p.next(&rec) {
 		rb.Read++
 		reason := recordProblem(&rec, b.Header)
@@ -53,12 +55,12 @@ func ParseBlock[T any](b *Block, data string, parse ParseFunc[T]) ([]T, RejectBl
 			for i, c := range b.Columns {
 				schema[i] = rec.Fields[c]
 			}
-			var row T
-			row, reason = parse(schema, rec.Line)
+			clean = append(clean, zero)
+			reason = parse(&clean[len(clean)-1], schema, rec.Line, !utf8.ValidString(rec.Raw))
 			if reason == "" {
-				clean = append(clean, row)
 				continue
 			}
+			clean = clean[:len(clean)-1]
 		}
 		rb.Rows = append(rb.Rows, Reject{Line: rec.Line, Reason: reason, Raw: rawText(rec.Raw)})
 	}

@@ -30,7 +30,7 @@ func TestParseBlockByHeaderName(t *testing.T) {
 		"\r\n" +
 		"Active,2020/07/22,y,Marketing,82000.5,London,35,\"Bob\nSmith\",2\r\n"
 	b, data := block(t, text, records.EmployeeColumns)
-	rows, rb := ParseBlock(b, data, records.ParseEmployee)
+	rows, rb := ParseBlock(b, data, records.ParseEmployeeInto)
 	if rb.Read != 2 || len(rb.Rows) != 0 || len(rows) != 2 {
 		t.Fatalf("read %d, rejects %+v, rows %d", rb.Read, rb.Rows, len(rows))
 	}
@@ -58,7 +58,7 @@ func TestParseBlockRejects(t *testing.T) {
 		ok + "\n" +
 		"T9,P1,\"Laptop,Electronics,2\n"
 	b, data := block(t, text, records.SaleColumns)
-	rows, rb := ParseBlock(b, data, records.ParseSale)
+	rows, rb := ParseBlock(b, data, records.ParseSaleInto)
 	if len(rows) != 2 || rb.Read != 9 || len(rb.Rows) != 7 {
 		t.Fatalf("rows %d read %d rejects %d", len(rows), rb.Read, len(rb.Rows))
 	}

@@ -255,7 +255,7 @@ func (f *parseSalesFn) StartBundle(ctx context.Context, _ func(beam.EventTime, r
 		if err != nil {
 			return parsedSales{}, err
 		}
-		rows, rb := ParseBlock(&b, text, records.ParseSale)
+		rows, rb := ParseBlock(&b, text, records.ParseSaleInto)
 		return parsedSales{records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
 	})
 }
@@ -291,7 +291,7 @@ func (f *parseEmployeesFn) StartBundle(ctx context.Context, _ func(beam.EventTim
 		if err != nil {
 			return parsedEmployees{}, err
 		}
-		rows, rb := ParseBlock(&b, text, records.ParseEmployee)
+		rows, rb := ParseBlock(&b, text, records.ParseEmployeeInto)
 		return parsedEmployees{records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
 	})
 }

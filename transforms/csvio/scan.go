@@ -155,6 +155,9 @@ func (p *parser) parseRecord(rec *Record) {
 	rec.Line = p.line
 	rec.Problem, rec.BadField = "", 0
 	p.fields = p.fields[:0]
+	if p.plainLine(rec) {
+		return
+	}
 	i := start
 	for {
 		// Field start: skip leading blanks.
@@ -224,6 +227,41 @@ func (p *parser) parseRecord(rec *Record) {
 	p.pos = i
 }
 
+// plainLine splits a record that is one line without a quote — nearly every
+// record — with fewer checks per byte than the general grammar. It reports
+// false, consuming nothing, for any other record.
+func (p *parser) plainLine(rec *Record) bool {
+	d := p.data
+	start := p.pos
+	end := indexByte(d, start, '\n')
+	next := end + 1
+	if end < 0 {
+		end, next = len(d), len(d)
+	}
+	line := d[start:end]
+	if strings.IndexByte(line, '"') >= 0 {
+		return false
+	}
+	for f := line; ; {
+		j := strings.IndexByte(f, ',')
+		if j < 0 {
+			p.fields = append(p.fields, trim(f))
+			break
+		}
+		p.fields = append(p.fields, trim(f[:j]))
+		f = f[j+1:]
+	}
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	rec.Raw, rec.Fields = line, p.fields
+	if next > end {
+		p.line++
+	}
+	p.pos = next
+	return true
+}
+
 // quotedField reads a quoted field whose opening quote is just before i and
 // appends its value. It returns the index after the closing quote, or false
 // when the data ends first. Newlines inside count as physical lines.
@@ -284,6 +322,9 @@ func (p *parser) toLineEnd(i int) int {
 }
 
 func trim(s string) string {
+	if len(s) == 0 || (!isBlank(s[0]) && !isBlank(s[len(s)-1])) {
+		return s
+	}
 	i, j := 0, len(s)
 	for i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
 		i++
@@ -293,6 +334,8 @@ func trim(s string) string {
 	}
 	return s[i:j]
 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 
 func indexByte(s string, from int, c byte) int {
 	if from >= len(s) {

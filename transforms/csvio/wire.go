@@ -118,7 +118,7 @@ func decodeSales(enc []byte) (records.SaleBlock, error) {
 		if err != nil {
 			return records.SaleBlock{}, err
 		}
-		rows, _ := ParseBlock(&b, text, records.ParseSale)
+		rows, _ := ParseBlock(&b, text, records.ParseSaleInto)
 		return records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
 	case formRows:
 		sb := records.SaleBlock{File: meta.String(), Seq: meta.Int()}
@@ -182,7 +182,7 @@ func decodeEmployees(enc []byte) (records.EmployeeBlock, error) {
 		if err != nil {
 			return records.EmployeeBlock{}, err
 		}
-		rows, _ := ParseBlock(&b, text, records.ParseEmployee)
+		rows, _ := ParseBlock(&b, text, records.ParseEmployeeInto)
 		return records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
 	case formRows:
 		eb := records.EmployeeBlock{File: meta.String(), Seq: meta.Int()}

@@ -33,7 +33,7 @@ func TestBlockWireForms(t *testing.T) {
 		"T2,P1,Desk,Furniture,x,10.00,20.00,C1,Ann,2024-08-01,Europe,Jo\n" +
 		"T3,P2,Lamp,Home,1,5.00,5.00,C2,Bo,2024-08-02,Asia,Li\n"
 	b, data := fileBlock(t, text, records.SaleColumns)
-	rows, _ := ParseBlock(b, data, records.ParseSale)
+	rows, _ := ParseBlock(b, data, records.ParseSaleInto)
 	sb := records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(b)}
 
 	enc := encodeSales(sb)
@@ -65,7 +65,7 @@ func TestBlockWireForms(t *testing.T) {
 func TestEmployeeBlockWireForms(t *testing.T) {
 	text := strings.Join(records.EmployeeColumns, ",") + "\n1,Ann,30,Paris,1000.50,HR,2020-01-02,Active\n"
 	b, data := fileBlock(t, text, records.EmployeeColumns)
-	rows, _ := ParseBlock(b, data, records.ParseEmployee)
+	rows, _ := ParseBlock(b, data, records.ParseEmployeeInto)
 	for _, eb := range []records.EmployeeBlock{
 		{File: b.File, Rows: rows, Wire: sealRef(b)},
 		{File: "m", Rows: rows},

@@ -23,7 +23,14 @@ import (
 // employee, or the reason the row is rejected.
 func ParseEmployee(f []string, line int64) (Employee, string) {
 	var e Employee
-	var v fieldValidator
+	reason := ParseEmployeeInto(&e, f, line, true)
+	return e, reason
+}
+
+// ParseEmployeeInto is ParseEmployee writing into e; checkUTF8 false skips
+// the UTF-8 checks of a row already known valid.
+func ParseEmployeeInto(e *Employee, f []string, line int64, checkUTF8 bool) string {
+	v := fieldValidator{checkUTF8: checkUTF8}
 	e.ID = v.positiveInt(f, 0, "id")
 	e.Name = v.text(f, 1, "name")
 	e.Age = v.intIn(f, 2, "age", 1, 120)
@@ -33,7 +40,7 @@ func ParseEmployee(f []string, line int64) (Employee, string) {
 	e.HireDate = v.date(f, 6, "hire_date")
 	e.Status = v.text(f, 7, "status")
 	e.Line = line
-	return e, v.reason
+	return v.reason
 }
 
 // ParseSale validates f (in SaleColumns order) and returns the sale, or the
@@ -41,7 +48,14 @@ func ParseEmployee(f []string, line int64) (Employee, string) {
 // quantity × unit_price.
 func ParseSale(f []string, line int64) (Sale, string) {
 	var s Sale
-	var v fieldValidator
+	reason := ParseSaleInto(&s, f, line, true)
+	return s, reason
+}
+
+// ParseSaleInto is ParseSale writing into s; checkUTF8 false skips the
+// UTF-8 checks of a row already known valid.
+func ParseSaleInto(s *Sale, f []string, line int64, checkUTF8 bool) string {
+	v := fieldValidator{checkUTF8: checkUTF8}
 	s.TransactionID = v.text(f, 0, "transaction_id")
 	s.ProductID = v.text(f, 1, "product_id")
 	s.ProductName = v.text(f, 2, "product_name")
@@ -58,14 +72,17 @@ func ParseSale(f []string, line int64) (Sale, string) {
 	s.Region = v.text(f, 10, "region")
 	s.Salesperson = v.text(f, 11, "salesperson")
 	s.Line = line
-	return s, v.reason
+	return v.reason
 }
 
 const maxInt = int64(^uint64(0) >> 1)
 
 // fieldValidator keeps the first failure; later checks are skipped once a
 // reason is set, so each row gets exactly one reason.
-type fieldValidator struct{ reason string }
+type fieldValidator struct {
+	reason    string
+	checkUTF8 bool
+}
 
 func (v *fieldValidator) fail(field, what, value string) {
 	if value == "" && what == "" {
@@ -81,7 +98,7 @@ func (v *fieldValidator) present(f []string, i int, field string) (string, bool)
 		return "", false
 	}
 	s := f[i]
-	if !utf8.ValidString(s) {
+	if v.checkUTF8 && !utf8.ValidString(s) {
 		v.fail(field, "invalid UTF-8", strings.ToValidUTF8(s, "\uFFFD"))
 		return "", false
 	}

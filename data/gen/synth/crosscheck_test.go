@@ -144,7 +144,7 @@ func TestReaderAgreesWithReport(t *testing.T) {
 		t.Run(fmt.Sprintf("rows=%d,seed=%d,dirty=%v", tt.rows, tt.seed, tt.dirty), func(t *testing.T) {
 			emp, sales, er, sr := generate(t, cfg)
 
-			cleanSales, rb := readBack(t, SalesFile, sales, records.SaleColumns, records.ParseSale)
+			cleanSales, rb := readBack(t, SalesFile, sales, records.SaleColumns, records.ParseSaleInto)
 			checkRejects(t, &sr, newSalesGen(&cfg).plan, &rb, len(cleanSales))
 			seen := map[string]bool{}
 			var dups int64
@@ -158,7 +158,7 @@ func TestReaderAgreesWithReport(t *testing.T) {
 				t.Errorf("sales: %d duplicate transaction ids among clean rows, report says %d", dups, sr.Duplicates)
 			}
 
-			cleanEmp, rb := readBack(t, EmployeesFile, emp, records.EmployeeColumns, records.ParseEmployee)
+			cleanEmp, rb := readBack(t, EmployeesFile, emp, records.EmployeeColumns, records.ParseEmployeeInto)
 			checkRejects(t, &er, newEmployeesGen(&cfg).plan, &rb, len(cleanEmp))
 			ids := map[int64]bool{}
 			dups = 0
@@ -237,13 +237,14 @@ func TestBlocksAgree(t *testing.T) {
 		data    []byte
 		columns []string
 	}{{EmployeesFile, emp, records.EmployeeColumns}, {SalesFile, sales, records.SaleColumns}} {
-		parse := func(fields []string, line int64) (int64, string) {
+		parse := func(dst *int64, fields []string, line int64, checkUTF8 bool) string {
+			*dst = line
 			if len(f.columns) == len(records.SaleColumns) {
-				s, reason := records.ParseSale(fields, line)
-				return s.Line, reason
+				var s records.Sale
+				return records.ParseSaleInto(&s, fields, line, checkUTF8)
 			}
-			e, reason := records.ParseEmployee(fields, line)
-			return e.Line, reason
+			var e records.Employee
+			return records.ParseEmployeeInto(&e, fields, line, checkUTF8)
 		}
 		whole, wholeRejects := readBack(t, f.name, f.data, f.columns, parse)
 		h, _ := csvio.ReadHeader(bytes.NewReader(f.data))

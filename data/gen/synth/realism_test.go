@@ -14,7 +14,7 @@ import (
 func TestSalesAreRealistic(t *testing.T) {
 	cfg := Config{Rows: 20000, Seed: 1}
 	_, data, _, _ := generate(t, cfg)
-	sales, rb := readBack(t, SalesFile, data, records.SaleColumns, records.ParseSale)
+	sales, rb := readBack(t, SalesFile, data, records.SaleColumns, records.ParseSaleInto)
 	if len(rb.Rows) != 0 || len(sales) != 20000 {
 		t.Fatalf("%d clean, %d rejects", len(sales), len(rb.Rows))
 	}
@@ -167,7 +167,7 @@ func TestNamesAreVaried(t *testing.T) {
 func TestEmployeesAreRealistic(t *testing.T) {
 	cfg := Config{Employees: 5000, Seed: 3}
 	data, _, _, _ := generate(t, cfg)
-	emps, rb := readBack(t, EmployeesFile, data, records.EmployeeColumns, records.ParseEmployee)
+	emps, rb := readBack(t, EmployeesFile, data, records.EmployeeColumns, records.ParseEmployeeInto)
 	if len(rb.Rows) != 0 || len(emps) != 5000 {
 		t.Fatalf("%d clean, %d rejects", len(emps), len(rb.Rows))
 	}
