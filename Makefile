@@ -27,7 +27,7 @@ gen: ## generate 1M sales rows into bench/.cache/1m (ROWS=, SEED=, DIRTY= to cha
 	$(GO) run ./data/gen --rows $${ROWS:-1000000} --seed $${SEED:-1} --dirty $${DIRTY:-0} --out bench/.cache/$${NAME:-1m}
 
 bench: build ## time pipelines/sales on 1M generated rows, on prism and on direct
-	./bench/run.sh
+	cd bench && $(GO) run ./cmd/bench
 
 clean: ## remove built commands and demo outputs
 	rm -rf $(BIN) data/output .beamline
