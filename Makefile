@@ -26,7 +26,7 @@ lint: ## gofmt and go vet
 gen: ## generate 1M sales rows into bench/.cache/1m (ROWS=, SEED=, DIRTY= to change)
 	$(GO) run ./data/gen --rows $${ROWS:-1000000} --seed $${SEED:-1} --dirty $${DIRTY:-0} --out bench/.cache/$${NAME:-1m}
 
-bench: build ## time pipelines/sales on 1M generated rows, on prism and on direct
+bench: build ## time the pipelines against DuckDB and plain Go on 1M/10M rows (QUICK=1: 1M only); writes docs/performance.md
 	cd bench && $(GO) run ./cmd/bench
 
 clean: ## remove built commands and demo outputs
