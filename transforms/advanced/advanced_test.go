@@ -132,3 +132,18 @@ func TestPairsAndFeatures(t *testing.T) {
 		t.Errorf("slug %q %q", slug("Home & Garden"), slug("Électronique"))
 	}
 }
+
+func TestTopPerformersHaveATotalOrder(t *testing.T) {
+	p := Performance{Top: []TopPerformer{
+		{Name: "Ann", Department: "X", Salary: 10, Days: 100, Rank: 1},
+		{Name: "Ann", Department: "X", Salary: 10, Days: 300, Rank: 1},
+		{Name: "Al", Department: "X", Salary: 10, Days: 5, Rank: 1},
+	}}
+	rows, err := topPerformers(p).Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "Al" || rows[1][3] != YearsService(300).String() || rows[2][3] != YearsService(100).String() {
+		t.Errorf("order %v", rows)
+	}
+}

@@ -24,7 +24,7 @@ var (
 	EmployeePerformanceTable = table.New(table.Spark, "employee_performance", "department, performance_segment (High, Good, Average, Developing)",
 		table.S("department"), table.S("performance_segment"), table.I("employee_count"), table.M("avg_salary"),
 		table.M("salary_std"), table.D("avg_tenure"), table.I("active_employees"))
-	TopPerformersTable = table.New(table.Spark, "top_performers", "department, salary_rank, name",
+	TopPerformersTable = table.New(table.Spark, "top_performers", "department, salary_rank, name, years_service desc",
 		table.S("name"), table.S("department"), table.M("salary"), table.D("years_service"), table.I("salary_rank"))
 )
 
@@ -302,7 +302,12 @@ func topPerformers(p Performance) table.Chunk {
 		if a.Rank != b.Rank {
 			return a.Rank < b.Rank
 		}
-		return a.Name < b.Name
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		// Same name, same pay, same department: longer service first. Rows
+		// equal on all of these are equal on every column.
+		return a.Days > b.Days
 	})
 	b := table.NewBuilder(TopPerformersTable)
 	for _, t := range top {
