@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 
 	// The reflection-free execution of registered functions.
@@ -69,7 +70,32 @@ func Run(ctx context.Context, p *beam.Pipeline) (beam.PipelineResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if names[name] == "prism" || names[name] == "universal" {
+		addExperiment(noDynamicSplits)
+	}
 	return beam.Run(ctx, names[name], p)
+}
+
+// noDynamicSplits turns off prism's splitting of slow bundles. beamline's
+// DoFns spread their work over every core within a bundle (the reader's
+// parse pool, the folds' goroutines, the per-sale pass); prism's splits
+// would only multiply their per-bundle state — partial accumulators, blocks
+// read ahead — and the memory it holds. Other runners ignore it.
+const noDynamicSplits = "prism_disable_sdf_split"
+
+// addExperiment adds a Beam experiment unless it is already set.
+func addExperiment(name string) {
+	current := strings.Split(*jobopts.Experiments, ",")
+	for _, e := range current {
+		if strings.TrimSpace(e) == name {
+			return
+		}
+	}
+	if *jobopts.Experiments == "" {
+		*jobopts.Experiments = name
+	} else {
+		*jobopts.Experiments += "," + name
+	}
 }
 
 // NewRunID returns a new id for a run of pipeline: the pipeline, the UTC

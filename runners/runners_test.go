@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 )
 
@@ -40,5 +41,20 @@ func TestRunIDs(t *testing.T) {
 	a, b := NewRunID("sales"), NewRunID("sales")
 	if a == b || !strings.HasPrefix(a, "sales-") || len(a) != len("sales-20261126T163000Z-3f9a2c") {
 		t.Errorf("ids %s %s", a, b)
+	}
+}
+
+func TestAddExperimentKeepsTheUsers(t *testing.T) {
+	defer func(old string) { *jobopts.Experiments = old }(*jobopts.Experiments)
+	*jobopts.Experiments = ""
+	addExperiment("a")
+	addExperiment("a")
+	if *jobopts.Experiments != "a" {
+		t.Errorf("experiments %q", *jobopts.Experiments)
+	}
+	*jobopts.Experiments = "x,y"
+	addExperiment("a")
+	if *jobopts.Experiments != "x,y,a" {
+		t.Errorf("experiments %q", *jobopts.Experiments)
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/beamline/beamline/transforms/records"
 )
 
-// DefaultBlockSize is the size of the blocks a file is planned into.
-const DefaultBlockSize = 16 << 20
+// DefaultBlockSize is the size of the blocks a file is planned into: large
+// enough that Beam's per-element cost is negligible, small enough that the
+// blocks in flight (read ahead and being folded) stay a few hundred MB.
+const DefaultBlockSize = 8 << 20
 
 func init() {
 	register.DoFn3x1[context.Context, string, func(Block), error](&planFn{})
