@@ -15,6 +15,7 @@ import (
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
 // Writer appends values to B.
@@ -171,9 +172,12 @@ func Open(b []byte) (data []byte, meta *Reader, err error) {
 // Register makes Beam encode T with enc and decode it with dec, instead of
 // reflecting over its fields. enc and dec must be named functions of their
 // own: Beam finds a coder's functions again by their symbol names, which the
-// closures of a generic function share.
+// closures of a generic function share. Both are registered with shims, so
+// that Beam calls them directly rather than through reflection.
 func Register[T any](enc func(T) []byte, dec func([]byte) (T, error)) {
 	var zero T
+	register.Function1x1(enc)
+	register.Function1x2(dec)
 	beam.RegisterCoder(reflect.TypeOf(zero), enc, dec)
 }
 
