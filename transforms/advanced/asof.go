@@ -43,47 +43,50 @@ func (g Given) Resolve(latest calendar.Date) calendar.Date {
 	return latest + 1
 }
 
-// LastSale is the latest sale_date seen, if any.
-type LastSale struct {
+// Latest is the latest date seen, if any.
+type Latest struct {
 	Seen bool
 	Date calendar.Date
 }
 
+// See notes one date.
+func (l *Latest) See(d calendar.Date) {
+	if !l.Seen || d > l.Date {
+		l.Seen, l.Date = true, d
+	}
+}
+
+// LastSale is the latest sale_date seen.
+type LastSale struct{ Latest }
+
 // Add looks at a block's sale dates.
 func (l *LastSale) Add(b records.SaleBlock) {
 	for i := range b.Rows {
-		if d := b.Rows[i].SaleDate; !l.Seen || d > l.Date {
-			l.Seen, l.Date = true, d
-		}
+		l.See(b.Rows[i].SaleDate)
 	}
 }
 
 // Merge keeps the later date.
 func (l *LastSale) Merge(o LastSale) {
-	if o.Seen && (!l.Seen || o.Date > l.Date) {
-		*l = o
+	if o.Seen {
+		l.See(o.Date)
 	}
 }
 
-// LastHire is the latest hire_date seen, if any.
-type LastHire struct {
-	Seen bool
-	Date calendar.Date
-}
+// LastHire is the latest hire_date seen.
+type LastHire struct{ Latest }
 
 // Add looks at a block's hire dates.
 func (l *LastHire) Add(b records.EmployeeBlock) {
 	for i := range b.Rows {
-		if d := b.Rows[i].HireDate; !l.Seen || d > l.Date {
-			l.Seen, l.Date = true, d
-		}
+		l.See(b.Rows[i].HireDate)
 	}
 }
 
 // Merge keeps the later date.
 func (l *LastHire) Merge(o LastHire) {
-	if o.Seen && (!l.Seen || o.Date > l.Date) {
-		*l = o
+	if o.Seen {
+		l.See(o.Date)
 	}
 }
 

@@ -77,26 +77,24 @@ func openRef(meta *wire.Reader) (Block, string, error) {
 	return b, text, err
 }
 
-func encodeSales(b records.SaleBlock) []byte {
+// blockOf is what a SaleBlock and an EmployeeBlock have in common; both
+// convert to it.
+type blockOf[R any] struct {
+	File string
+	Seq  int64
+	Rows []R
+	Wire []byte
+}
+
+// encodeBlock returns a block's wire form: the reference the reader set, or
+// else its rows, written by writeRow.
+func encodeBlock[R any](b blockOf[R], writeRow func(*wire.Writer, *R)) []byte {
 	if b.Wire != nil {
 		return b.Wire
 	}
 	var w wire.Writer
 	for i := range b.Rows {
-		r := &b.Rows[i]
-		w.String(r.TransactionID)
-		w.String(r.ProductID)
-		w.String(r.ProductName)
-		w.String(r.Category)
-		w.Int(r.Quantity)
-		w.Int(int64(r.UnitPrice))
-		w.Int(int64(r.TotalAmount))
-		w.String(r.CustomerID)
-		w.String(r.CustomerName)
-		w.Int(int64(r.SaleDate))
-		w.String(r.Region)
-		w.String(r.Salesperson)
-		w.Int(r.Line)
+		writeRow(&w, &b.Rows[i])
 	}
 	return wire.Seal(w.B, func(m *wire.Writer) {
 		m.Uint(formRows)
@@ -104,104 +102,100 @@ func encodeSales(b records.SaleBlock) []byte {
 		m.Int(b.Seq)
 		m.Uint(uint64(len(b.Rows)))
 	})
+}
+
+// decodeBlock reads a block back from either form: a reference is read
+// again from its source and parsed with parse, rows are read with readRow.
+func decodeBlock[R any](enc []byte, parse ParseFunc[R], readRow func(*wire.Reader, *R)) (blockOf[R], error) {
+	enc = append([]byte(nil), enc...)
+	data, meta, err := wire.Open(enc)
+	if err != nil {
+		return blockOf[R]{}, err
+	}
+	switch meta.Uint() {
+	case formRef:
+		b, text, err := openRef(meta)
+		if err != nil {
+			return blockOf[R]{}, err
+		}
+		rows, _ := ParseBlock(&b, text, parse)
+		return blockOf[R]{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
+	case formRows:
+		out := blockOf[R]{File: meta.String(), Seq: meta.Int()}
+		n := meta.Len(0)
+		if n > len(data) {
+			return out, errors.New("csvio: row count exceeds the data")
+		}
+		r := &wire.Reader{B: data}
+		out.Rows = make([]R, n)
+		for i := range out.Rows {
+			readRow(r, &out.Rows[i])
+		}
+		if r.Err != nil {
+			return out, r.Err
+		}
+		return out, meta.Err
+	}
+	return blockOf[R]{}, errors.New("csvio: unknown block form")
+}
+
+func encodeSales(b records.SaleBlock) []byte {
+	return encodeBlock(blockOf[records.Sale](b), writeSale)
 }
 
 func decodeSales(enc []byte) (records.SaleBlock, error) {
-	enc = append([]byte(nil), enc...)
-	data, meta, err := wire.Open(enc)
-	if err != nil {
-		return records.SaleBlock{}, err
-	}
-	switch meta.Uint() {
-	case formRef:
-		b, text, err := openRef(meta)
-		if err != nil {
-			return records.SaleBlock{}, err
-		}
-		rows, _ := ParseBlock(&b, text, records.ParseSaleInto)
-		return records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
-	case formRows:
-		sb := records.SaleBlock{File: meta.String(), Seq: meta.Int()}
-		n := meta.Len(0)
-		r := &wire.Reader{B: data}
-		if n > len(data) {
-			return sb, errors.New("csvio: row count exceeds the data")
-		}
-		sb.Rows = make([]records.Sale, n)
-		for i := range sb.Rows {
-			s := &sb.Rows[i]
-			s.TransactionID, s.ProductID, s.ProductName, s.Category = r.String(), r.String(), r.String(), r.String()
-			s.Quantity, s.UnitPrice, s.TotalAmount = r.Int(), money.Cents(r.Int()), money.Cents(r.Int())
-			s.CustomerID, s.CustomerName = r.String(), r.String()
-			s.SaleDate = calendar.Date(r.Int())
-			s.Region, s.Salesperson = r.String(), r.String()
-			s.Line = r.Int()
-		}
-		if r.Err != nil {
-			return sb, r.Err
-		}
-		return sb, meta.Err
-	}
-	return records.SaleBlock{}, errors.New("csvio: unknown block form")
+	b, err := decodeBlock(enc, records.ParseSaleInto, readSale)
+	return records.SaleBlock(b), err
 }
 
 func encodeEmployees(b records.EmployeeBlock) []byte {
-	if b.Wire != nil {
-		return b.Wire
-	}
-	var w wire.Writer
-	for i := range b.Rows {
-		e := &b.Rows[i]
-		w.Int(e.ID)
-		w.String(e.Name)
-		w.Int(e.Age)
-		w.String(e.City)
-		w.Int(int64(e.Salary))
-		w.String(e.Department)
-		w.Int(int64(e.HireDate))
-		w.String(e.Status)
-		w.Int(e.Line)
-	}
-	return wire.Seal(w.B, func(m *wire.Writer) {
-		m.Uint(formRows)
-		m.String(b.File)
-		m.Int(b.Seq)
-		m.Uint(uint64(len(b.Rows)))
-	})
+	return encodeBlock(blockOf[records.Employee](b), writeEmployee)
 }
 
 func decodeEmployees(enc []byte) (records.EmployeeBlock, error) {
-	enc = append([]byte(nil), enc...)
-	data, meta, err := wire.Open(enc)
-	if err != nil {
-		return records.EmployeeBlock{}, err
-	}
-	switch meta.Uint() {
-	case formRef:
-		b, text, err := openRef(meta)
-		if err != nil {
-			return records.EmployeeBlock{}, err
-		}
-		rows, _ := ParseBlock(&b, text, records.ParseEmployeeInto)
-		return records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: enc}, nil
-	case formRows:
-		eb := records.EmployeeBlock{File: meta.String(), Seq: meta.Int()}
-		n := meta.Len(0)
-		r := &wire.Reader{B: data}
-		if n > len(data) {
-			return eb, errors.New("csvio: row count exceeds the data")
-		}
-		eb.Rows = make([]records.Employee, n)
-		for i := range eb.Rows {
-			e := &eb.Rows[i]
-			e.ID, e.Name, e.Age, e.City = r.Int(), r.String(), r.Int(), r.String()
-			e.Salary, e.Department = money.Cents(r.Int()), r.String()
-			e.HireDate, e.Status, e.Line = calendar.Date(r.Int()), r.String(), r.Int()
-		}
-		if r.Err != nil {
-			return eb, r.Err
-		}
-		return eb, meta.Err
-	}
-	return records.EmployeeBlock{}, errors.New("csvio: unknown block form")
+	b, err := decodeBlock(enc, records.ParseEmployeeInto, readEmployee)
+	return records.EmployeeBlock(b), err
+}
+
+func writeSale(w *wire.Writer, r *records.Sale) {
+	w.String(r.TransactionID)
+	w.String(r.ProductID)
+	w.String(r.ProductName)
+	w.String(r.Category)
+	w.Int(r.Quantity)
+	w.Int(int64(r.UnitPrice))
+	w.Int(int64(r.TotalAmount))
+	w.String(r.CustomerID)
+	w.String(r.CustomerName)
+	w.Int(int64(r.SaleDate))
+	w.String(r.Region)
+	w.String(r.Salesperson)
+	w.Int(r.Line)
+}
+
+func readSale(r *wire.Reader, s *records.Sale) {
+	s.TransactionID, s.ProductID, s.ProductName, s.Category = r.String(), r.String(), r.String(), r.String()
+	s.Quantity, s.UnitPrice, s.TotalAmount = r.Int(), money.Cents(r.Int()), money.Cents(r.Int())
+	s.CustomerID, s.CustomerName = r.String(), r.String()
+	s.SaleDate = calendar.Date(r.Int())
+	s.Region, s.Salesperson = r.String(), r.String()
+	s.Line = r.Int()
+}
+
+func writeEmployee(w *wire.Writer, e *records.Employee) {
+	w.Int(e.ID)
+	w.String(e.Name)
+	w.Int(e.Age)
+	w.String(e.City)
+	w.Int(int64(e.Salary))
+	w.String(e.Department)
+	w.Int(int64(e.HireDate))
+	w.String(e.Status)
+	w.Int(e.Line)
+}
+
+func readEmployee(r *wire.Reader, e *records.Employee) {
+	e.ID, e.Name, e.Age, e.City = r.Int(), r.String(), r.Int(), r.String()
+	e.Salary, e.Department = money.Cents(r.Int()), r.String()
+	e.HireDate, e.Status, e.Line = calendar.Date(r.Int()), r.String(), r.Int()
 }

@@ -48,7 +48,7 @@ func TestTruncatedDataIsAnError(t *testing.T) {
 	w.Float(1.5)
 	for n := range len(w.B) {
 		r := Reader{B: w.B[:n]}
-		r.String()
+		_ = r.String()
 		r.Strings()
 		r.Float()
 		if r.Err == nil {
