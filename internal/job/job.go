@@ -24,6 +24,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/internal/fsys"
+	"github.com/beamline/beamline/internal/mongostore"
+	"github.com/beamline/beamline/internal/publish"
 	"github.com/beamline/beamline/internal/results"
 	"github.com/beamline/beamline/runners"
 	"github.com/beamline/beamline/transforms/calendar"
@@ -84,14 +86,23 @@ type Flags struct {
 	CPUProf   *string
 	MemProf   *string
 	MemLimit  *string
+	MongoURI  *string
 	AsOf      *string // set by WithAsOf
 	From      *string // set by WithFrom
+	Docs      *string // set by WithDocs
 }
 
 // WithFrom adds --from, the raw files ingest loads; --input then becomes the
 // required destination of the clean files.
 func (f *Flags) WithFrom() *Flags {
 	f.From = flag.String("from", "", "directory (or hdfs:// URL) holding the raw sample_data.csv and/or sales_data.csv to load (required)")
+	return f
+}
+
+// WithDocs adds --docs, the Extended-JSON documents ingest loads into
+// MongoDB.
+func (f *Flags) WithDocs() *Flags {
+	f.Docs = flag.String("docs", "", "directory (or hdfs:// URL) of Extended-JSON documents to load into MongoDB: sales*.json and customers*.json (e.g. data/mongo); needs --mongo-uri")
 	return f
 }
 
@@ -120,6 +131,7 @@ func RegisterFlags(pipeline, description string, reads ...Input) *Flags {
 	f.CPUProf = flag.String("cpuprofile", "", "write a CPU profile of the run to this file (in-process runners)")
 	f.MemProf = flag.String("memprofile", "", "write a heap profile at the end of the run to this file")
 	f.MemLimit = flag.String("memory_limit", "", "soft limit of the Go heap, e.g. 1GiB or 512MiB (default: the pipeline's working set; GOMEMLIMIT wins)")
+	f.MongoURI = flag.String("mongo-uri", "", "MongoDB to record the run in and publish its results to, mongodb://host:port[/database] (default $"+mongostore.EnvURI+"; none: results are only written to --output)")
 	flag.Usage = f.usage
 	return f
 }
@@ -128,7 +140,7 @@ func RegisterFlags(pipeline, description string, reads ...Input) *Flags {
 // Beam's.
 var ours = map[string]bool{"input": true, "output": true, "sales": true, "employees": true, "block_size": true,
 	"verbose": true, "cpuprofile": true, "memprofile": true, "memory_limit": true, "runner": true, "endpoint": true, "environment_type": true, "environment_config": true,
-	"as_of": true, "as-of": true, "from": true, "job_name": true}
+	"as_of": true, "as-of": true, "from": true, "job_name": true, "mongo-uri": true, "docs": true}
 
 func (f *Flags) usage() {
 	w := flag.CommandLine.Output()
@@ -162,10 +174,12 @@ type Run struct {
 
 	flags   *Flags
 	files   map[Input]string
-	sinks   []*sink // the output root first
+	docs    map[string][]string // collection → Extended-JSON files
+	sinks   []*sink             // the output root first
 	asOf    calendar.Date
 	started time.Time
 	stdout  io.Writer
+	mongo   *mongostore.Store // nil: the run is not recorded or published
 }
 
 // sink is what a run writes under one root.
@@ -253,7 +267,83 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 			log.Warn("finished the commit of an interrupted run", "run", id, "root", root)
 		}
 	}
+	if err := r.record(ctx, mongostore.URI(*f.MongoURI)); err != nil {
+		return nil, ExitFailed, err
+	}
+	if f.Docs != nil && *f.Docs != "" {
+		if r.mongo == nil {
+			return nil, ExitUsage, fmt.Errorf("--docs loads documents into MongoDB: give --mongo-uri or set %s", mongostore.EnvURI)
+		}
+		if err := r.resolveDocs(ctx, *f.Docs); err != nil {
+			return nil, ExitUsage, err
+		}
+	}
 	return r, ExitOK, nil
+}
+
+// record connects to MongoDB when a URI is given and records the run there.
+func (r *Run) record(ctx context.Context, uri string) error {
+	if uri == "" {
+		return nil
+	}
+	s, err := mongostore.Shared(ctx, uri)
+	if err != nil {
+		return err
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	input := *r.flags.Input
+	if r.flags.From != nil {
+		input = *r.flags.From
+	}
+	err = publish.Begin(ctx, s, publish.Run{
+		ID: r.ID, Pipeline: r.Pipeline, Runner: r.Runner, Input: input, Output: *r.flags.Output, Started: r.started.UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	r.mongo = s
+	return nil
+}
+
+// DocCollections are the collections --docs loads, in load order.
+var DocCollections = []string{mongostore.Sales, mongostore.Customers}
+
+// resolveDocs finds the documents of each collection in dir:
+// <collection>*.json.
+func (r *Run) resolveDocs(ctx context.Context, dir string) error {
+	fs, err := fsys.For(ctx, dir)
+	if err != nil {
+		return err
+	}
+	r.docs = map[string][]string{}
+	n := 0
+	for _, c := range DocCollections {
+		files, err := fs.Glob(ctx, fsys.Join(dir, c+"*.json"))
+		if err != nil {
+			return fmt.Errorf("--docs %s: %w", dir, err)
+		}
+		r.docs[c] = files
+		n += len(files)
+	}
+	if n == 0 {
+		return fmt.Errorf("--docs %s holds no sales*.json or customers*.json", dir)
+	}
+	return nil
+}
+
+// Docs returns the Extended-JSON files --docs gives for a collection.
+func (r *Run) Docs(collection string) []string { return r.docs[collection] }
+
+// fail records a failed run in MongoDB, if the run is recorded there.
+func (r *Run) fail(ctx context.Context, cause error) {
+	if r.mongo == nil {
+		return
+	}
+	if err := publish.Fail(ctx, r.mongo, r.ID, cause); err != nil {
+		r.Log.Warn("could not record the failed run in MongoDB", "run", r.ID, "error", err)
+	}
 }
 
 // resolveFrom checks ingest's --from and --input and picks the raw files
@@ -451,6 +541,7 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 			msg = err.Error()
 		}
 		fmt.Fprintf(os.Stderr, "%s: run %s failed: %s\nThe previous results are unchanged. (--verbose shows the runner's full report.)\n", r.Pipeline, r.ID, msg)
+		r.fail(ctx, errors.New(runners.Cause(err)))
 		return ExitFailed
 	}
 	var main *results.Manifest
@@ -459,11 +550,26 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 		m, err := results.Commit(ctx, k.target, k.outputs)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: run %s: commit to %s failed: %v\n", r.Pipeline, r.ID, k.target.Root, err)
+			r.fail(ctx, fmt.Errorf("commit to %s: %w", k.target.Root, err))
 			return ExitFailed
 		}
 		main = m
 	}
 	r.summary(main)
+	if r.mongo != nil {
+		start := time.Now()
+		var counts []publish.Counts
+		for _, c := range main.Inputs {
+			counts = append(counts, publish.Counts{Input: c.Input, Read: c.Read, Clean: c.Clean, Rejected: c.Rejected})
+		}
+		if err := publish.Publish(ctx, r.mongo, r.ID, *r.flags.Output, counts); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: run %s: the results are in %s but publishing them to MongoDB failed: %v\n",
+				r.Pipeline, r.ID, *r.flags.Output, err)
+			return ExitFailed
+		}
+		fmt.Fprintf(r.stdout, "published run %s to MongoDB %s (%s.results) in %s\n", r.ID, r.mongo.URI(), r.mongo.DB.Name(),
+			time.Since(start).Round(time.Millisecond))
+	}
 	return ExitOK
 }
 
@@ -588,4 +694,23 @@ func parseBytes(s string) (int64, error) {
 		return 0, errors.New("want a size such as 512MiB or 2GiB")
 	}
 	return n * mult, nil
+}
+
+// MongoURI is the MongoDB the run records itself in and publishes to, or ""
+// when none was given.
+func (r *Run) MongoURI() string {
+	if r.mongo == nil {
+		return ""
+	}
+	return mongostore.URI(*r.flags.MongoURI)
+}
+
+// RequireMongo exits with a usage error unless a MongoDB URI was given: for
+// pipelines that read or load MongoDB collections.
+func (r *Run) RequireMongo(why string) string {
+	if r.mongo == nil {
+		fmt.Fprintf(os.Stderr, "%s: %s: give --mongo-uri or set %s\n", r.Pipeline, why, mongostore.EnvURI)
+		os.Exit(ExitUsage)
+	}
+	return r.MongoURI()
 }

@@ -45,8 +45,15 @@ type Dataset struct {
 	Starts     []int64           `bson:"chunk_starts"` // the row index each chunk starts at
 	ProducedAt time.Time         `bson:"produced_at"`
 	Params     map[string]string `bson:"params,omitempty"`
-	// Reasons counts a rejects dataset's rows per kind of reason.
-	Reasons map[string]int64 `bson:"reasons,omitempty"`
+	// Reasons counts a rejects dataset's rows per kind of reason, most
+	// frequent first.
+	Reasons []ReasonCount `bson:"reasons,omitempty"`
+}
+
+// ReasonCount is how many rejects share a kind of reason.
+type ReasonCount struct {
+	Reason string `bson:"reason" json:"reason"`
+	Count  int64  `bson:"count" json:"count"`
 }
 
 // chunk is one run of consecutive rows of a dataset in `results`.
@@ -188,8 +195,8 @@ func load(ctx context.Context, s *mongostore.Store, root string, m results.Meta)
 	reason := -1
 	if m.Family == table.Rejects {
 		reason = m.Column("reason")
-		d.Reasons = map[string]int64{}
 	}
+	reasons := map[string]int64{}
 	var (
 		pending []any
 		cur     *chunk
@@ -225,7 +232,7 @@ func load(ctx context.Context, s *mongostore.Store, root string, m results.Meta)
 		cur.Rows++
 		d.Rows++
 		if reason >= 0 {
-			d.Reasons[ReasonKind(row[reason])]++
+			reasons[ReasonKind(row[reason])]++
 		}
 		return flush(false)
 	})
@@ -235,6 +242,13 @@ func load(ctx context.Context, s *mongostore.Store, root string, m results.Meta)
 	if err := flush(true); err != nil {
 		return err
 	}
+	for r, n := range reasons {
+		d.Reasons = append(d.Reasons, ReasonCount{r, n})
+	}
+	sort.Slice(d.Reasons, func(i, j int) bool {
+		a, b := d.Reasons[i], d.Reasons[j]
+		return a.Count > b.Count || (a.Count == b.Count && a.Reason < b.Reason)
+	})
 	return s.Replace(ctx, mongostore.Results, []any{d})
 }
 

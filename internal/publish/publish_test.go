@@ -109,7 +109,8 @@ func TestPublishPagesAndReplaces(t *testing.T) {
 	if d.Rows != 2500 || len(d.Starts) != 10 || d.Analysis != "sales_by_region" || d.Family != "pig" || d.RunID != "runA" {
 		t.Fatalf("header = %+v", d)
 	}
-	if got := cat[2].Reasons; got["quantity: not an integer"] != 2 || got["sale_date: missing value"] != 1 {
+	if got := cat[2].Reasons; len(got) != 2 || got[0] != (publish.ReasonCount{Reason: "quantity: not an integer", Count: 2}) ||
+		got[1] != (publish.ReasonCount{Reason: "sale_date: missing value", Count: 1}) {
 		t.Fatalf("reasons = %v", got)
 	}
 	// a page across a chunk boundary, in order, typed

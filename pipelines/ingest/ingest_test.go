@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beamline/beamline/internal/mongotest"
 	"github.com/beamline/beamline/internal/pipelinetest"
 	"github.com/beamline/beamline/transforms/records"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := mongotest.Main(m)
 	pipelinetest.Cleanup()
 	os.Exit(code)
 }
