@@ -30,6 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed: the same flags and seed give byte-identical files")
 	fs.Float64Var(&cfg.Dirty, "dirty", 0, "share of bad rows in each file, in [0, 1); > 0 also adds duplicates, tricky valid rows and a BOM")
 	fs.StringVar(&cfg.Dir, "out", "", "output directory, created if needed (required)")
+	docs := fs.Int64("docs", 0, "also write N MongoDB sales documents (and their customers) as Extended JSON into DIR/mongo, for ingest --docs; --dirty makes that share of them bad")
 	fs.IntVar(&cfg.Workers, "workers", 0, "rows formatted in parallel (0: one per CPU); the output does not depend on it")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: go run ./data/gen --out DIR [--rows N] [--employees M] [--seed S] [--dirty RATE]
@@ -75,5 +76,14 @@ Flags (-name or --name):
 		return 1
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(cfg.Dir, synth.ReportFile))
+	if *docs > 0 {
+		dr, err := synth.WriteDocs(cfg.Dir, *docs, cfg.Seed, cfg.Dirty)
+		if err != nil {
+			fmt.Fprintf(stderr, "gen: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "wrote %s: %d sales documents (%d bad), %d customers (%d bad)\n",
+			filepath.Join(cfg.Dir, synth.DocsDir), dr.Sales, dr.BadSales, dr.Customers, dr.BadCustomers)
+	}
 	return 0
 }
