@@ -1,7 +1,7 @@
 // Package fsys is the filesystem the results sink and committer use: the
 // operations Beam's filesystem interface lacks (directories, rename of
-// folders, recursive delete) over local paths and, once registered, hdfs://
-// URLs.
+// folders, recursive delete) over local paths and over the URL schemes
+// registered with Register (internal/hdfs registers hdfs://).
 package fsys
 
 import (

@@ -24,6 +24,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/internal/fsys"
+	_ "github.com/beamline/beamline/internal/hdfs" // hdfs:// inputs and outputs
 	"github.com/beamline/beamline/internal/mongostore"
 	"github.com/beamline/beamline/internal/publish"
 	"github.com/beamline/beamline/internal/results"
