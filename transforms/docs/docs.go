@@ -63,6 +63,11 @@ type fields struct {
 }
 
 func (f *fields) fail(path, what string, v any) {
+	if rv, ok := v.(bson.RawValue); ok {
+		if str, ok := rv.StringValueOK(); ok {
+			v = str // the string itself, not its JSON form
+		}
+	}
 	if f.reason == "" {
 		f.reason = fmt.Sprintf("%s: %s: %s", path, what, strconv.Quote(fmt.Sprint(v)))
 	}
