@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     := bin
 OUT     ?= data/output
-PIPELINES := ingest employees sales advanced
+PIPELINES := ingest employees sales advanced mongo
 
 .PHONY: demo test bench lint build gen clean help
 
