@@ -62,7 +62,7 @@ func ParseBlock[T any](b *Block, data string, parse ParseFunc[T]) ([]T, RejectBl
 			}
 			clean = clean[:len(clean)-1]
 		}
-		rb.Rows = append(rb.Rows, Reject{Line: rec.Line, Reason: reason, Raw: rawText(rec.Raw)})
+		rb.Rows = append(rb.Rows, Reject{Line: rec.Line, Reason: reason, Raw: RawText(rec.Raw)})
 	}
 	return clean, rb
 }
@@ -84,7 +84,10 @@ func recordProblem(rec *Record, header []string) string {
 	return ""
 }
 
-func rawText(raw string) string {
+// RawText is a rejected record or document as the rejects keep it: cut after
+// MaxRawBytes (on a rune boundary, saying how much was left out), invalid
+// UTF-8 replaced by U+FFFD.
+func RawText(raw string) string {
 	cut := ""
 	if len(raw) > MaxRawBytes {
 		n := MaxRawBytes

@@ -89,7 +89,7 @@ func TestParseBlockRejects(t *testing.T) {
 }
 
 func TestRawTextIsTruncated(t *testing.T) {
-	raw := rawText(strings.Repeat("é", MaxRawBytes))
+	raw := RawText(strings.Repeat("é", MaxRawBytes))
 	if len(raw) > MaxRawBytes+40 || !strings.HasSuffix(raw, "bytes]") {
 		t.Errorf("raw of %d bytes", len(raw))
 	}
