@@ -9,12 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beamline/beamline/internal/mongotest"
 	"github.com/beamline/beamline/internal/pipelinetest"
 	"github.com/beamline/beamline/transforms/records"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := mongotest.Main(m) // the mongo pipeline and ingest --docs need a MongoDB
 	pipelinetest.Cleanup()
 	os.Exit(code)
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	// The reflection-free execution of registered functions.
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/core/runtime/exec/optimized"
@@ -54,17 +57,24 @@ func Names() []string {
 // Selected returns the runner chosen by the --runner flag (Default when
 // empty), or an error naming the accepted values.
 func Selected() (string, error) {
-	name := strings.ToLower(strings.TrimSpace(*beamrunners.Runner))
+	return normalize(*beamrunners.Runner)
+}
+
+// normalize returns the accepted --runner value for runner (Default when
+// empty), or an error naming the accepted values.
+func normalize(runner string) (string, error) {
+	name := strings.ToLower(strings.TrimSpace(runner))
 	if name == "" {
 		name = Default
 	}
 	if _, ok := names[name]; !ok {
-		return "", fmt.Errorf("--runner %q is not supported; use one of %s", *beamrunners.Runner, strings.Join(Names(), ", "))
+		return "", fmt.Errorf("--runner %q is not supported; use one of %s", runner, strings.Join(Names(), ", "))
 	}
 	return name, nil
 }
 
-// Run executes p on the selected runner and waits for it to finish.
+// Run executes p on the selected runner and waits for it to finish. A job
+// service must answer first: Beam would wait minutes for one that does not.
 func Run(ctx context.Context, p *beam.Pipeline) (beam.PipelineResult, error) {
 	name, err := Selected()
 	if err != nil {
@@ -73,7 +83,31 @@ func Run(ctx context.Context, p *beam.Pipeline) (beam.PipelineResult, error) {
 	if names[name] == "prism" || names[name] == "universal" {
 		addExperiment(noDynamicSplits)
 	}
-	return beam.Run(ctx, names[name], p)
+	endpoint := *jobopts.Endpoint // "" for in-process prism, which starts its own
+	if endpoint != "" && names[name] != "direct" {
+		if err := reachable(ctx, endpoint); err != nil {
+			return nil, err
+		}
+	}
+	res, err := beam.Run(ctx, names[name], p)
+	if err != nil && endpoint != "" && status.Code(err) == codes.Unavailable {
+		// The job service went away mid-job; Beam reports it as a bare rpc error.
+		err = fmt.Errorf("lost the job service at %s: %s", endpoint, Cause(err))
+	}
+	return res, err
+}
+
+// DialTimeout bounds the wait for a job service to accept a connection.
+const DialTimeout = 10 * time.Second
+
+// reachable checks that something accepts connections at endpoint.
+func reachable(ctx context.Context, endpoint string) error {
+	d := net.Dialer{Timeout: DialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", endpoint)
+	if err != nil {
+		return fmt.Errorf("the job service at %s is not reachable: %w", endpoint, err)
+	}
+	return conn.Close()
 }
 
 // noDynamicSplits turns off prism's splitting of slow bundles. beamline's
@@ -112,9 +146,10 @@ func NewRunID(pipeline string) string {
 func Cause(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, "caused by:"); i >= 0 {
-		msg = strings.TrimSpace(msg[i+len("caused by:"):])
-		if j := strings.IndexByte(msg, '\n'); j >= 0 {
-			msg = msg[:j]
+		lines := strings.Split(strings.TrimSpace(msg[i+len("caused by:"):]), "\n")
+		msg = lines[0]
+		for k := 0; k+1 < len(lines) && isDoFnHeader(lines[k]); k++ {
+			msg = lines[k+1] // a DoFn's own error follows the line naming the DoFn
 		}
 	} else {
 		lines := strings.Split(strings.TrimSpace(msg), "\n")
@@ -124,4 +159,11 @@ func Cause(err error) string {
 		msg = msg[:i]
 	}
 	return strings.TrimSpace(msg)
+}
+
+// isDoFnHeader reports whether line is Beam's "DoFn[UID:2, PID:e2, Name:
+// main.fn] failed:", which precedes the error a DoFn returned.
+func isDoFnHeader(line string) bool {
+	line = strings.TrimSpace(line)
+	return strings.HasPrefix(line, "DoFn[") && strings.HasSuffix(line, "failed:")
 }

@@ -1,9 +1,12 @@
 package runners
 
 import (
+	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	beamrunners "github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
@@ -32,6 +35,10 @@ func TestCause(t *testing.T) {
 	if got := Cause(errors.New("job job-001 failed:\nbundle failed: invalid bundle desc\n\tunmarshalling coder c39\ntype mismatch: got A, want B")); got != "type mismatch: got A, want B" {
 		t.Errorf("Cause = %q", got)
 	}
+	doFn := errors.New("job job-002 failed:\nbundle inst002 stage-005 failed:process bundle failed\n2: ParDo[main.stallFn] Out:[]\n\tcaused by:\nsource failed processing data\n\tcaused by:\nDoFn[UID:2, PID:e2, Name: main.stallFn] failed:\nstall: still running after 1s")
+	if got := Cause(doFn); got != "stall: still running after 1s" {
+		t.Errorf("Cause of a DoFn's error = %q", got)
+	}
 	if got := Cause(errors.New("plain")); got != "plain" {
 		t.Errorf("Cause = %q", got)
 	}
@@ -56,5 +63,28 @@ func TestAddExperimentKeepsTheUsers(t *testing.T) {
 	addExperiment("a")
 	if *jobopts.Experiments != "x,y,a" {
 		t.Errorf("experiments %q", *jobopts.Experiments)
+	}
+}
+
+// TestReachable: a job service that does not accept connections is
+// reported at once, naming its address, instead of after Beam's
+// two-minute wait.
+func TestReachable(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	if err := reachable(context.Background(), addr); err != nil {
+		t.Errorf("listening %s: %v", addr, err)
+	}
+	lis.Close()
+	start := time.Now()
+	err = reachable(context.Background(), addr)
+	if err == nil || !strings.Contains(err.Error(), "the job service at "+addr+" is not reachable") {
+		t.Errorf("closed %s: %v", addr, err)
+	}
+	if d := time.Since(start); d > DialTimeout {
+		t.Errorf("took %s", d)
 	}
 }

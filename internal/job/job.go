@@ -26,6 +26,7 @@ import (
 	"github.com/beamline/beamline/internal/fsys"
 	_ "github.com/beamline/beamline/internal/hdfs" // hdfs:// inputs and outputs
 	"github.com/beamline/beamline/internal/mongostore"
+	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/internal/publish"
 	"github.com/beamline/beamline/internal/results"
 	"github.com/beamline/beamline/runners"
@@ -155,8 +156,8 @@ func (f *Flags) usage() {
 			def = fmt.Sprintf(" (default %q)", fl.DefValue)
 		}
 		usage := fl.Usage
-		if fl.Name == "runner" {
-			usage = "Beam runner: " + strings.Join(runners.Names(), ", ") + " (default " + runners.Default + ", in-process)"
+		if h := runners.Help(fl.Name); h != "" {
+			usage = h
 		}
 		fmt.Fprintf(w, "  --%s\n\t%s%s\n", fl.Name, usage, def)
 	})
@@ -180,7 +181,8 @@ type Run struct {
 	asOf    calendar.Date
 	started time.Time
 	stdout  io.Writer
-	mongo   *mongostore.Store // nil: the run is not recorded or published
+	mongo   *mongostore.Store  // nil: the run is not recorded or published
+	report  *progress.Reporter // nil unless started by `beamline`
 }
 
 // sink is what a run writes under one root.
@@ -219,10 +221,11 @@ func start(ctx context.Context, f *Flags, log *slog.Logger) (*Run, int, error) {
 	if flag.NArg() > 0 {
 		return nil, ExitUsage, fmt.Errorf("unexpected arguments %q (see --help)", flag.Args())
 	}
-	runner, err := runners.Selected()
+	choice, err := runners.Setup(log)
 	if err != nil {
 		return nil, ExitUsage, err
 	}
+	runner := choice.Runner
 	if *f.Output == "" {
 		return nil, ExitUsage, errors.New("--output is empty")
 	}
@@ -339,6 +342,7 @@ func (r *Run) Docs(collection string) []string { return r.docs[collection] }
 
 // fail records a failed run in MongoDB, if the run is recorded there.
 func (r *Run) fail(ctx context.Context, cause error) {
+	r.report.End(progress.Failed, cause)
 	if r.mongo == nil {
 		return
 	}
@@ -529,6 +533,8 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", r.Pipeline, err)
 		return ExitUsage
 	}
+	r.report = progress.FromEnv(r.Pipeline, r.ID)
+	r.report.Stage(progress.Running)
 	_, err = runners.Run(ctx, p)
 	stop()
 	if err != nil {
@@ -545,6 +551,7 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 		r.fail(ctx, errors.New(runners.Cause(err)))
 		return ExitFailed
 	}
+	r.report.Stage(progress.Committing)
 	var main *results.Manifest
 	for i := len(r.sinks) - 1; i >= 0; i-- { // the output root last
 		k := r.sinks[i]
@@ -558,6 +565,7 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 	}
 	r.summary(main)
 	if r.mongo != nil {
+		r.report.Stage(progress.Publishing)
 		start := time.Now()
 		var counts []publish.Counts
 		for _, c := range main.Inputs {
@@ -566,11 +574,13 @@ func (r *Run) execute(ctx context.Context, p *beam.Pipeline, s beam.Scope) int {
 		if err := publish.Publish(ctx, r.mongo, r.ID, *r.flags.Output, counts); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: run %s: the results are in %s but publishing them to MongoDB failed: %v\n",
 				r.Pipeline, r.ID, *r.flags.Output, err)
+			r.report.End(progress.Failed, fmt.Errorf("publishing: %w", err))
 			return ExitFailed
 		}
 		fmt.Fprintf(r.stdout, "published run %s to MongoDB %s (%s.results) in %s\n", r.ID, r.mongo.URI(), r.mongo.DB.Name(),
 			time.Since(start).Round(time.Millisecond))
 	}
+	r.report.End(progress.Done, nil)
 	return ExitOK
 }
 

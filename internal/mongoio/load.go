@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/beamline/beamline/internal/mongostore"
+	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/transforms/csvio"
 	"github.com/beamline/beamline/transforms/docs"
 	"github.com/beamline/beamline/transforms/products"
@@ -117,6 +118,7 @@ func (f *loadFn) ProcessElement(ctx context.Context, _ []byte, emitRejects func(
 		block := csvio.RejectBlock{File: file, Seq: int64(i)}
 		err := readFile(ctx, file, func(line int64, text []byte) error {
 			block.Read++
+			progress.Read.Add(1)
 			v, reason := f.validate(text)
 			if reason == "" && first[v.key] {
 				reason = "duplicate " + f.keyName() + ": " + strconv.Quote(v.key)

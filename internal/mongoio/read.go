@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/beamline/beamline/internal/mongostore"
+	"github.com/beamline/beamline/internal/progress"
 )
 
 func init() {
@@ -47,6 +48,7 @@ func (f *readFn) ProcessElement(ctx context.Context, _ []byte, emit func([]byte)
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
 		emit(append([]byte(nil), cur.Current...))
+		progress.Read.Add(1)
 	}
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("MongoDB %s.%s: reading: %w", st.DB.Name(), f.Collection, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/internal/fsys"
+	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/transforms/table"
 )
 
@@ -87,6 +88,7 @@ func (f *writeFn) ProcessElement(ctx context.Context, c table.Chunk, _ func(Entr
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
 	p.rows += c.Rows
+	progress.Written.Add(c.Rows)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/transforms/ordered"
 	"github.com/beamline/beamline/transforms/records"
 )
@@ -258,6 +259,7 @@ func (f *parseSalesFn) StartBundle(ctx context.Context, _ func(beam.EventTime, r
 			return parsedSales{}, err
 		}
 		rows, rb := ParseBlock(&b, text, records.ParseSaleInto)
+		progress.Read.Add(rb.Read) // here, not in ParseBlock: blocks re-read by reference are not new rows
 		return parsedSales{records.SaleBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
 	})
 }
@@ -294,6 +296,7 @@ func (f *parseEmployeesFn) StartBundle(ctx context.Context, _ func(beam.EventTim
 			return parsedEmployees{}, err
 		}
 		rows, rb := ParseBlock(&b, text, records.ParseEmployeeInto)
+		progress.Read.Add(rb.Read) // here, not in ParseBlock: blocks re-read by reference are not new rows
 		return parsedEmployees{records.EmployeeBlock{File: b.File, Seq: b.Seq, Rows: rows, Wire: sealRef(&b)}, rb}, nil
 	})
 }
