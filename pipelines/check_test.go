@@ -220,7 +220,7 @@ func TestIndependentCheck(t *testing.T) {
 		}
 		for i, g := range got {
 			a := by[g[0]]
-			want := []string{g[0], itoa(a.n), cents(avg(a.sal, a.n)), cents(a.lo), cents(a.hi), fixed4(a.age, a.n)}
+			want := []string{g[0], itoa(a.n), cents(avg(a.sal, a.n)), cents(a.lo), cents(a.hi), fixed4(a.age, a.n), cents(a.sal)}
 			if strings.Join(g, ",") != strings.Join(want, ",") {
 				t.Errorf("got %v want %v", g, want)
 			}

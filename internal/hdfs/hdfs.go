@@ -126,28 +126,56 @@ func open(ctx context.Context, name, op string) (*target, error) {
 	if err != nil {
 		return nil, &Error{URL: name, Op: op, Err: err}
 	}
-	t := &target{url: name, prefix: Scheme + "://" + authority, path: p}
+	nn, err := resolve(ctx, authority)
+	if err != nil {
+		return nil, &Error{URL: name, Op: op, Namenode: nn.Name, Err: err}
+	}
+	return &target{url: name, prefix: Scheme + "://" + authority, path: p, namenode: nn.Name, client: nn.Client}, nil
+}
+
+// Namenode is how this process reaches the namenode of an hdfs:// URL.
+type Namenode struct {
+	Name    string         // the namenode or nameservice, as errors name it
+	Addrs   []string       // its RPC addresses
+	User    string         // the HDFS user
+	Timeout time.Duration  // bound on connecting and on each network read or write
+	Client  *gohdfs.Client // the process's shared client for it
+}
+
+// Resolve returns the namenode of url (its path is ignored), connected: for
+// callers that need more of HDFS than a filesystem, such as status probes.
+func Resolve(ctx context.Context, url string) (Namenode, error) {
+	authority, _, err := splitURL(url)
+	if err != nil {
+		return Namenode{}, &Error{URL: url, Op: "connect", Err: err}
+	}
+	nn, err := resolve(ctx, authority)
+	if err != nil {
+		return nn, &Error{URL: url, Op: "connect", Namenode: nn.Name, Err: err}
+	}
+	return nn, nil
+}
+
+// resolve finds a URL authority's namenode, user and timeout and connects
+// to it (or reuses the process's client for it).
+func resolve(ctx context.Context, authority string) (Namenode, error) {
 	conf, err := hadoopconf.LoadFromEnvironment()
 	if err != nil {
-		return nil, &Error{URL: name, Op: op, Err: fmt.Errorf("reading the Hadoop configuration: %w", err)}
+		return Namenode{}, fmt.Errorf("reading the Hadoop configuration: %w", err)
 	}
-	namenode, addrs, err := namenodes(conf, authority)
-	if err != nil {
-		return nil, &Error{URL: name, Op: op, Err: err}
+	var nn Namenode
+	if nn.Name, nn.Addrs, err = namenodes(conf, authority); err != nil {
+		return nn, err
 	}
-	t.namenode = namenode
-	user, err := hdfsUser()
-	if err == nil {
-		var timeout time.Duration
-		if timeout, err = timeoutFromEnv(); err == nil {
-			t.client, err = shared(ctx, clientKey{namenode: namenode, user: user}, addrs,
-				conf["dfs.client.use.datanode.hostname"] == "true", timeout)
-		}
+	if nn.User, err = hdfsUser(); err != nil {
+		return nn, err
 	}
-	if err != nil {
-		return nil, &Error{URL: name, Op: op, Namenode: namenode, Err: err}
+	if nn.Timeout, err = timeoutFromEnv(); err != nil {
+		return nn, err
 	}
-	return t, nil
+	nn.Client, err = shared(ctx, clientKey{namenode: nn.Name, user: nn.User}, nn.Addrs,
+		conf["dfs.client.use.datanode.hostname"] == "true", nn.Timeout)
+	return nn, err
 }
 
 // splitURL takes hdfs://authority/path apart; the path comes back clean

@@ -34,6 +34,7 @@ var methods = map[string]func(*call) (enc, error){
 	"renewLease":             func(*call) (enc, error) { return enc{}, nil },
 	"getFsStats":             (*call).getFsStats,
 	"getContentSummary":      (*call).getContentSummary,
+	"getDatanodeReport":      (*call).getDatanodeReport,
 	"setPermission":          (*call).setPermission,
 	"setOwner":               (*call).setOwner,
 	"setTimes":               (*call).setTimes,
@@ -493,6 +494,16 @@ func (c *call) getContentSummary() (enc, error) {
 	cs := enc{}.varint(1, uint64(length)).varint(2, files).varint(3, dirs).
 		varint(4, noQuota).varint(5, uint64(length)).varint(6, noQuota)
 	return enc{}.msg(1, cs), nil
+}
+
+// getDatanodeReport lists the datanodes of a kind (type 1: ALL 1, LIVE
+// 2, DEAD 3, …): the one datanode is live, none is dead.
+func (c *call) getDatanodeReport() (enc, error) {
+	switch c.req.uint(1) {
+	case 0, 1, 2:
+		return enc{}.msg(1, c.s.datanodeInfo()), nil
+	}
+	return enc{}, nil
 }
 
 // owned returns the node at src (field 1), which user must own.

@@ -28,11 +28,11 @@ func TestGolden(t *testing.T) {
 	}
 	want := map[string]string{
 		"pig/total_employees": "total_count\n50",
-		"pig/department_statistics": `department,employee_count,avg_salary,min_salary,max_salary,avg_age
-Engineering,15,83400.00,75000.00,95000.00,36.0667
-Marketing,13,80230.77,65000.00,94000.00,36.2308
-Finance,12,70833.33,63000.00,81000.00,32.1667
-HR,10,65400.00,58000.00,80000.00,29.4`,
+		"pig/department_statistics": `department,employee_count,avg_salary,min_salary,max_salary,avg_age,total_salary
+Engineering,15,83400.00,75000.00,95000.00,36.0667,1251000.00
+Marketing,13,80230.77,65000.00,94000.00,36.2308,1043000.00
+Finance,12,70833.33,63000.00,81000.00,32.1667,850000.00
+HR,10,65400.00,58000.00,80000.00,29.4,654000.00`,
 		// Only London has more than one employee.
 		"pig/city_analysis": "city,employee_count,avg_salary_city\nLondon,2,81500.00",
 		// Ordered by mean age: 27.69, 34.07, 42.
