@@ -4,20 +4,32 @@ BIN     := bin
 OUT     ?= data/output
 PIPELINES := ingest employees sales advanced mongo
 
-.PHONY: demo test bench lint build gen clean help
+.PHONY: demo test webtest e2e web bench lint build gen clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-build: ## build the pipeline commands into bin/
-	$(GO) build -o $(BIN)/ $(addprefix ./pipelines/,$(PIPELINES))
+build: ## build beamline and the pipeline commands into bin/
+	$(GO) build -o $(BIN)/ ./cmd/beamline $(addprefix ./pipelines/,$(PIPELINES))
 
-demo: build ## run the three analyses on the reference data (data/input → data/output)
-	@for p in employees sales advanced; do echo "== $$p"; $(BIN)/$$p --input data/input --output $(OUT) || exit $$?; done
-	@echo; echo "Results: $(OUT)/pig (employees, sales) and $(OUT)/spark (advanced); rejects in $(OUT)/rejects."
+demo: web build ## the main job: embedded MongoDB, every pipeline on the reference data, the dashboard on :5000 (Ctrl-C stops)
+	$(BIN)/beamline up $(UP_FLAGS)
 
-test: ## run every test
+web: web/node_modules/.package-lock.json ## build the dashboard (npm; embedded into bin/beamline by the next build)
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+test: ## run every test: Go (unit, pipelines, API, beamline, compose), the dashboard's units, and the dashboard in headless Chromium
 	$(GO) test -count=1 ./...
+	$(MAKE) webtest e2e
+
+webtest: web/node_modules/.package-lock.json ## the dashboard's unit tests (node --test)
+	cd web && npm test
+
+e2e: web build ## the browser test: beamline up on the reference data, the dashboard driven by playwright-core in chromium
+	web/e2e/run.sh
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
@@ -29,5 +41,5 @@ gen: ## generate 1M sales rows into bench/.cache/1m (ROWS=, SEED=, DIRTY= to cha
 bench: build ## time the pipelines against DuckDB and plain Go on 1M/10M rows (QUICK=1: 1M only); writes docs/performance.md
 	cd bench && $(GO) run ./cmd/bench
 
-clean: ## remove built commands and demo outputs
-	rm -rf $(BIN) data/output .beamline
+clean: ## remove built commands, demo outputs and the dashboard build
+	rm -rf $(BIN) data/output .beamline logs web/dist/assets web/dist/index.html
