@@ -108,33 +108,28 @@ func usage(w io.Writer) {
 type env struct {
 	stdout, stderr io.Writer
 	command        string
-	log            *slog.Logger
-	// quiet is for chatty sources (the embedded MongoDB, the pipelines'
-	// own output): everything in the log file, only errors on the
-	// terminal unless --verbose.
+	verbose        bool
+	logFile        *os.File
+	// log is beamline's own: info and up on the terminal, everything in the
+	// log file.
+	log *slog.Logger
+	// quiet is for chatty sources (the pipelines' own output, the API's
+	// request lines): everything in the file, only errors on the terminal
+	// unless --verbose.
 	quiet *slog.Logger
-	// embedded is the embedded MongoDB's logger: it logs every connection
-	// at info level, so only its warnings reach the file and only its
-	// errors the terminal.
+	// service is the API server's: its warnings (MongoDB unreachable …) on
+	// the terminal, its request lines in the file.
+	service *slog.Logger
+	// embedded is the embedded MongoDB's: it logs every connection at info
+	// level, so only its warnings reach the file and its errors the
+	// terminal.
 	embedded *slog.Logger
-	logFile  *os.File
 }
 
-// startLog opens the log file (its folder created) and sets the logger:
-// text on stderr at level, and every record at debug level in the file.
+// startLog opens the log file (its folder created) and sets the loggers.
 // A log file that cannot be opened is reported and skipped.
 func (e *env) startLog(path string, verbose bool) {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	quietLevel := slog.LevelError
-	if verbose {
-		quietLevel = slog.LevelDebug
-	}
-	handlers := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})}
-	quiet := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: quietLevel})}
-	embedded := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: quietLevel})}
+	e.verbose = verbose
 	var warn error
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -143,17 +138,28 @@ func (e *env) startLog(path string, verbose bool) {
 			warn = err
 		} else {
 			e.logFile = f
-			file := slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})
-			handlers, quiet = append(handlers, file), append(quiet, file)
-			embedded = append(embedded, slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		}
 	}
-	e.log = slog.New(slog.NewMultiHandler(handlers...)).With("cmd", e.command)
-	e.quiet = slog.New(slog.NewMultiHandler(quiet...)).With("cmd", e.command)
-	e.embedded = slog.New(slog.NewMultiHandler(embedded...)).With("cmd", e.command, "component", "mongoembed")
+	e.log = e.logger(slog.LevelInfo, slog.LevelDebug)
+	e.quiet = e.logger(slog.LevelError, slog.LevelDebug)
+	e.service = e.logger(slog.LevelWarn, slog.LevelDebug)
+	e.embedded = e.logger(slog.LevelError, slog.LevelWarn).With("component", "mongoembed")
 	if warn != nil {
 		e.log.Warn("logging to the terminal only", "log_file", path, "error", warn)
 	}
+}
+
+// logger writes to the terminal from terminal level (debug with --verbose)
+// and to the log file from file level.
+func (e *env) logger(terminal, file slog.Level) *slog.Logger {
+	if e.verbose {
+		terminal = slog.LevelDebug
+	}
+	handlers := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: terminal})}
+	if e.logFile != nil {
+		handlers = append(handlers, slog.NewTextHandler(e.logFile, &slog.HandlerOptions{Level: file}))
+	}
+	return slog.New(slog.NewMultiHandler(handlers...)).With("cmd", e.command)
 }
 
 func (e *env) close() {

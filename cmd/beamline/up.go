@@ -123,7 +123,7 @@ func runUp(ctx context.Context, e *env, args []string) error {
 
 // serve runs the API and the dashboard on s.addr until ctx ends.
 func serve(ctx context.Context, e *env, s *settings) error {
-	srv, err := server.New(server.Config{MongoURI: s.mongoURI, HDFS: s.hdfs, JobEndpoint: s.jobEndpoint, UI: web.Assets(), Log: e.log})
+	srv, err := server.New(server.Config{MongoURI: s.mongoURI, HDFS: s.hdfs, JobEndpoint: s.jobEndpoint, UI: web.Assets(), Log: e.service})
 	if err != nil {
 		return err
 	}
