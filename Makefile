@@ -22,7 +22,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
 test: ## run every test: Go (unit, pipelines, API, beamline, compose), the dashboard's units, and the dashboard in headless Chromium
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 	$(MAKE) webtest e2e
 
 webtest: web/node_modules/.package-lock.json ## the dashboard's unit tests (node --test)
