@@ -4,7 +4,7 @@ BIN     := bin
 OUT     ?= data/output
 PIPELINES := ingest employees sales advanced mongo
 
-.PHONY: demo test webtest e2e web bench lint build gen clean help
+.PHONY: demo test webtest e2e web fuzz bench lint build gen clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,6 +30,14 @@ webtest: web/node_modules/.package-lock.json ## the dashboard's unit tests (node
 
 e2e: web build ## the browser test: beamline up on the reference data, the dashboard driven by playwright-core in chromium
 	web/e2e/run.sh
+
+FUZZTIME ?= 3m
+FUZZ_TARGETS := transforms/csvio:FuzzParseBlock transforms/csvio:FuzzPlanCuts transforms/calendar:FuzzParse \
+	transforms/calendar:FuzzDateString transforms/money:FuzzParse transforms/money:FuzzArithmetic transforms/records:FuzzParseInt
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 3m); `make test` runs their seed corpora
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit $$?; done
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }

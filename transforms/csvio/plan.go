@@ -115,13 +115,19 @@ const planChunk = 4 << 20
 // through the record grammar, so quoted newlines never split a record. A
 // quoted field left open makes the rest of the file one block.
 func PlanCuts(r io.Reader, start, line, blockSize int64) ([]Cut, int64, error) {
+	return planCuts(r, start, line, blockSize, planChunk)
+}
+
+// planCuts is PlanCuts reading r chunkSize bytes at a time; the fuzz test makes
+// chunks tiny so that records, quotes and CRLFs straddle them.
+func planCuts(r io.Reader, start, line, blockSize int64, chunkSize int) ([]Cut, int64, error) {
 	if blockSize < 1 {
 		blockSize = 1
 	}
 	cuts := []Cut{{start, line}}
 	target := start + blockSize
 	st := stRecordStart
-	buf := make([]byte, planChunk)
+	buf := make([]byte, max(chunkSize, 1))
 	off := start // offset of buf[0]
 	for {
 		n, err := io.ReadFull(r, buf)

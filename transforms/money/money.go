@@ -121,17 +121,12 @@ func Avg(sum Cents, n int64) Cents {
 func (c Cents) Round() int64 { return DivRound(int64(c), 100) }
 
 // DivRound returns a / b rounded half away from zero. b must not be 0.
+// The one quotient beyond int64 (MinInt64 / -1) saturates to MaxInt64.
 func DivRound(a, b int64) int64 {
 	neg := (a < 0) != (b < 0)
 	ua, ub := abs(a), abs(b)
 	q, r := ua/ub, ua%ub
-	if r >= ub-r { // 2r >= b without overflow
-		q++
-	}
-	if neg {
-		return -int64(q)
-	}
-	return int64(q)
+	return signed(q, r >= ub-r, neg) // 2r >= b without overflow
 }
 
 // MulDivRound returns a × m / b rounded half away from zero, computed in 128
@@ -142,13 +137,27 @@ func MulDivRound(a, m, b int64) int64 {
 	ub := abs(b)
 	if hi >= ub {
 		// The quotient does not fit in 64 bits; saturate rather than panic.
+		return signed(math.MaxUint64, false, neg)
+	}
+	q, r := bits.Div64(hi, lo, ub)
+	return signed(q, r >= ub-r, neg)
+}
+
+// signed returns the magnitude q, plus one if up, with the sign neg,
+// saturated to the int64 range: a quotient that does not fit must not wrap
+// around to the other sign.
+func signed(q uint64, up, neg bool) int64 {
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++ // -(1<<63) fits
+	}
+	if q > limit || (up && q == limit) {
 		if neg {
 			return math.MinInt64
 		}
 		return math.MaxInt64
 	}
-	q, r := bits.Div64(hi, lo, ub)
-	if r >= ub-r {
+	if up {
 		q++
 	}
 	if neg {

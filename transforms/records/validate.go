@@ -217,7 +217,7 @@ func ParseInt(s string) (int64, error) {
 		}
 		n = n*10 + uint64(c-'0')
 	}
-	if n > 1<<63-1 {
+	if n > 1<<63-1 && !(neg && n == 1<<63) { // -(1<<63) fits
 		return 0, ErrIntegerRange
 	}
 	if neg {
