@@ -24,7 +24,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/beamline/beamline/internal/fsys"
-	_ "github.com/beamline/beamline/internal/hdfs" // hdfs:// inputs and outputs
+	"github.com/beamline/beamline/internal/hdfs" // hdfs:// inputs and outputs
 	"github.com/beamline/beamline/internal/mongostore"
 	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/internal/publish"
@@ -417,6 +417,11 @@ func checkInput(ctx context.Context, f *Flags, in Input) (string, int, error) {
 		glob = fsys.Join(*f.Input, in.file())
 	}
 	files, err := csvio.Match(ctx, glob)
+	var unreachable *hdfs.Error
+	if errors.As(err, &unreachable) && !fsys.IsNotExist(err) {
+		// the store failed (a namenode down), not the command line
+		return "", ExitFailed, fmt.Errorf("%s input: %w", in, err)
+	}
 	if err != nil {
 		return "", ExitUsage, fmt.Errorf("%s input: %w (set --input or %s)", in, err, flagName)
 	}

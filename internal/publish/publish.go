@@ -215,6 +215,7 @@ func load(ctx context.Context, s *mongostore.Store, root string, m results.Meta)
 				return err
 			}
 			pending = pending[:0]
+			results.Pause("publish")
 		}
 		return nil
 	}

@@ -79,6 +79,7 @@ func Commit(ctx context.Context, t Target, outputs []Output) (*Manifest, error) 
 	if err != nil {
 		return nil, err
 	}
+	Pause("commit")
 	if err := apply(ctx, fs, t.Root, t.TempDir(), j); err != nil {
 		return nil, err
 	}
@@ -229,33 +230,76 @@ func appendPart(ctx context.Context, fs fsys.FS, name string, w io.Writer) error
 
 // apply swaps every staged path of a journal into place, then removes the
 // staging folder. It is idempotent, so Recover can run it again after a
-// crash at any point.
+// crash at any point. On a local Linux filesystem a folder is exchanged
+// with the previous version in one step, and a single file replaced by
+// rename, so readers always find one complete version; elsewhere (HDFS) a
+// folder is moved aside then the new one moved in, and a crash between the
+// two leaves the dataset missing (never partial) until Recover.
 func apply(ctx context.Context, fs fsys.FS, root, tmp string, j journal) error {
+	run := fsys.Base(tmp)
 	for _, p := range j.Paths {
 		staged := fsys.Join(tmp, p)
 		final := fsys.Join(root, p)
 		old := fsys.Join(tmp, oldFolder, p)
-		if ok, err := fsys.Exists(ctx, fs, staged); err != nil {
-			return err
-		} else if !ok {
-			continue // already swapped in
+		info, err := fs.Stat(ctx, staged)
+		if fsys.IsNotExist(err) {
+			continue // already moved in
 		}
-		if ok, err := fsys.Exists(ctx, fs, final); err != nil {
+		if err != nil {
 			return err
-		} else if ok {
+		}
+		if info.IsDir {
+			if done, err := exchanged(ctx, fs, staged, run); err != nil {
+				return err
+			} else if done {
+				continue // staged now holds the previous version
+			}
+		}
+		ok, err := fsys.Exists(ctx, fs, final)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ok && info.IsDir:
+			if _, local := fs.(fsys.Local); local {
+				if done, err := exchange(staged, final); err != nil {
+					return fmt.Errorf("swap %s into place: %w", final, err)
+				} else if done {
+					Pause("swap")
+					continue
+				}
+			}
 			if err := fs.RemoveAll(ctx, old); err != nil {
 				return err
 			}
 			if err := fs.Rename(ctx, final, old); err != nil {
 				return fmt.Errorf("move %s aside: %w", final, err)
 			}
+			Pause("swap") // the dataset is missing until the next rename
 		}
+		// a file replaces the previous one in one rename
 		if err := fs.Rename(ctx, staged, final); err != nil {
 			return fmt.Errorf("move %s into place: %w", final, err)
 		}
+		Pause("swap")
 	}
 	// _temporary itself stays: other runs may be staging in it right now.
 	return fs.RemoveAll(ctx, tmp)
+}
+
+// exchanged reports whether a staged folder was already exchanged with
+// the previous version: it then holds a dataset of another run (or no
+// complete one), since a staged folder always has this run's _SUCCESS.
+func exchanged(ctx context.Context, fs fsys.FS, staged, run string) (bool, error) {
+	var m Meta
+	err := readJSON(ctx, fs, fsys.Join(staged, SuccessFile), &m)
+	if fsys.IsNotExist(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return m.RunID != run, nil
 }
 
 // StaleAfter is how old an uncommitted run's staging folder must be before

@@ -180,3 +180,38 @@ func TestFileOutputConcatenatesPartsWithOneHeader(t *testing.T) {
 		t.Errorf("clean.csv %q %v", b, err)
 	}
 }
+
+// TestRecoverAfterAnExchange: a crash right after a folder was exchanged
+// with the previous version (the staged path now holds the old dataset)
+// must not swap the old one back.
+func TestRecoverAfterAnExchange(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	Commit(ctx, stage(t, root, "r1", map[string]string{"attempt-a.csv": "a,1\n"}), []Output{{Dataset: ds}})
+	tgt := stage(t, root, "r2", map[string]string{"attempt-b.csv": "b,2\n"})
+	if _, _, err := stageAll(ctx, tgt, []Output{{Dataset: ds}}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := exchange(filepath.Join(tgt.TempDir(), ds.Path()), filepath.Join(root, ds.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !done {
+		t.Skip("this filesystem cannot exchange folders")
+	}
+	if got := strings.Join(rows(t, root), " "); got != "b=2" {
+		t.Fatalf("after the exchange: %s", got)
+	}
+	if repaired, err := Recover(ctx, root); err != nil || len(repaired) != 1 {
+		t.Fatalf("Recover = %v, %v", repaired, err)
+	}
+	if got := strings.Join(rows(t, root), " "); got != "b=2" {
+		t.Errorf("after recovery: %s", got)
+	}
+	if m, err := Open(ctx, root, ds.Path()); err != nil || m.RunID != "r2" {
+		t.Errorf("served %+v, %v", m, err)
+	}
+	if _, err := os.Stat(tgt.TempDir()); !os.IsNotExist(err) {
+		t.Errorf("staging of r2 still there: %v", err)
+	}
+}

@@ -120,6 +120,7 @@ func (gatherFn) ExtractOutput(m Manifest) Manifest {
 type writeManifestFn struct{ Target Target }
 
 func (f *writeManifestFn) ProcessElement(ctx context.Context, m Manifest) error {
+	Pause("manifest")
 	return writeJSON(ctx, fsys.Join(f.Target.TempDir(), manifestFile), m)
 }
 
