@@ -4,7 +4,7 @@ BIN     := bin
 OUT     ?= data/output
 PIPELINES := ingest employees sales advanced mongo
 
-.PHONY: demo test webtest e2e web fuzz bench lint build gen clean help
+.PHONY: demo test webtest e2e web fuzz loadtest bench lint build gen clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,11 +33,15 @@ e2e: web build ## the browser test: beamline up on the reference data, the dashb
 
 FUZZTIME ?= 3m
 FUZZ_TARGETS := transforms/csvio:FuzzParseBlock transforms/csvio:FuzzPlanCuts transforms/calendar:FuzzParse \
-	transforms/calendar:FuzzDateString transforms/money:FuzzParse transforms/money:FuzzArithmetic transforms/records:FuzzParseInt
+	transforms/calendar:FuzzDateString transforms/money:FuzzParse transforms/money:FuzzArithmetic transforms/records:FuzzParseInt \
+	server:FuzzResultsQuery
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 3m); `make test` runs their seed corpora
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
 	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit $$?; done
+
+loadtest: build ## hold 500 req/s for 60 s on the API (embedded MongoDB in .beamline-load), then 20 s with MongoDB stopped
+	$(GO) run ./cmd/loadgen --beamline $(BIN)/beamline --workdir .beamline-load
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
@@ -50,4 +54,4 @@ bench: build ## time the pipelines against DuckDB and plain Go on 1M/10M rows (Q
 	cd bench && $(GO) run ./cmd/bench
 
 clean: ## remove built commands, demo outputs and the dashboard build
-	rm -rf $(BIN) data/output .beamline logs web/dist/assets web/dist/index.html
+	rm -rf $(BIN) data/output .beamline .beamline-load logs web/dist/assets web/dist/index.html

@@ -71,7 +71,7 @@ func (s *Server) classify(err error) *apiError {
 		case http.StatusNotFound:
 			return notFound("no such route")
 		case http.StatusMethodNotAllowed:
-			return &apiError{Status: he.Code, Err: "method not allowed", Detail: "this route only answers GET"}
+			return &apiError{Status: he.Code, Err: "method not allowed", Detail: "this route does not answer this method; the Allow header lists those it does"}
 		case http.StatusRequestEntityTooLarge:
 			return &apiError{Status: he.Code, Err: "request too large", Detail: "request bodies are limited to 64 KiB"}
 		}

@@ -29,8 +29,10 @@ func (s *Server) openAPI() ([]byte, error) {
 				"their runs and rejects, and the services' status. Money is a JSON number with 2 decimals. " +
 				"Errors are {\"error\", \"detail\"}; 503 while MongoDB is unreachable.",
 		},
-		"paths":      paths,
-		"components": map[string]any{"schemas": schemas()},
+		"paths": paths,
+		"components": map[string]any{"schemas": schemas(), "securitySchemes": map[string]any{
+			"bearerToken": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "the server's $BEAMLINE_TOKEN; the routes that change state are off (403) when it is unset"}}},
 	}
 	return json.MarshalIndent(doc, "", "  ")
 }
@@ -74,15 +76,28 @@ func operation(r route) map[string]any {
 		}
 		ok["content"] = content
 	}
-	responses := map[string]any{"200": ok}
+	status := http.StatusOK
+	if r.OK != 0 {
+		status = r.OK
+	}
+	ok["description"] = http.StatusText(status)
+	responses := map[string]any{strconv.Itoa(status): ok}
 	for _, code := range append(r.Errors, http.StatusInternalServerError) {
 		responses[strconv.Itoa(code)] = map[string]any{
 			"description": http.StatusText(code),
 			"content":     map[string]any{"application/json": map[string]any{"schema": ref("Error")}},
 		}
 	}
-	return map[string]any{"summary": r.Summary, "parameters": params, "responses": responses,
+	op := map[string]any{"summary": r.Summary, "parameters": params, "responses": responses,
 		"operationId": strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", ".", "_", "-", "_").Replace(r.Path)}
+	if r.Body != "" {
+		op["requestBody"] = map[string]any{"required": true,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref(r.Body)}}}
+	}
+	if r.Auth {
+		op["security"] = []any{map[string]any{"bearerToken": []string{}}}
+	}
+	return op
 }
 
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
@@ -151,7 +166,14 @@ func schemas() map[string]any {
 			"error":  tString, "started": tTime, "finished": tTime, "published_at": tTime, "duration_ms": tInt, "publish_ms": tInt,
 			"inputs":   arr(obj(map[string]any{"input": tString, "read": tInt, "clean": tInt, "rejected": tInt})),
 			"datasets": arr(obj(map[string]any{"path": tString, "family": tString, "analysis": tString, "rows": tInt, "replaced": typ("boolean", "")})),
-			"params":   map[string]any{"type": "object", "additionalProperties": tString}}),
+			"params":   map[string]any{"type": "object", "additionalProperties": tString},
+			"progress": typ("object", "for runs started by POST /api/jobs: the pipeline's last progress update (stage, read, written, elapsed_ms, error)")}),
+		"JobRequest": obj(map[string]any{
+			"pipeline": map[string]any{"type": "string", "enum": []string{"employees", "sales", "advanced", "mongo"}},
+			"args": obj(map[string]any{"as_of": map[string]any{"type": "string", "format": "date",
+				"description": "advanced only: the date its analyses take as today"}})}, "pipeline"),
+		"JobStarted": obj(map[string]any{"run_id": tString, "pipeline": tString, "status": tString,
+			"run": typ("string", "where the run's progress and result are: /api/runs/<run_id>")}, "run_id", "pipeline", "status", "run"),
 		"RunList": obj(map[string]any{"runs": arr(ref("Run"))}, "runs"),
 		"SalesByRegion": arr(obj(map[string]any{"region": tString, "total_sales": tMoney, "transactions": tInt, "avg_transaction": tMoney},
 			"region", "total_sales", "transactions", "avg_transaction")),

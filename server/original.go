@@ -48,11 +48,17 @@ func (s *Server) readAll(ctx context.Context, path string) (small, error) {
 		if err != nil {
 			return err
 		}
-		out = small{d: d}
-		return publish.Each(ctx, st, d, func(r bson.A) error {
-			out.rows = append(out.rows, r)
-			return nil
-		})
+		// from the dataset's frame: a published dataset never changes, so
+		// it is read from MongoDB once, not on every request
+		f, err := s.frames.get(ctx, d, func(ctx context.Context) (*frame, error) { return loadFrame(ctx, st, d) })
+		if err != nil {
+			return err
+		}
+		out = small{d: d, rows: make([]bson.A, f.n)}
+		for i := range f.n {
+			out.rows[i] = f.row(i)
+		}
+		return nil
 	})
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {

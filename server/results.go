@@ -252,7 +252,7 @@ func (s *Server) page(c echo.Context, path string, rejects bool) error {
 			rows  [][]any
 			total int64
 		)
-		if col < 0 && pq.q == "" {
+		if col < 0 && pq.q == "" && d.Rows > frameRows {
 			total = d.Rows
 			rows, err = defaultOrderPage(ctx, st, d, offset, pq.size, pq.desc)
 		} else {
@@ -312,6 +312,11 @@ func (s *Server) page(c echo.Context, path string, rejects bool) error {
 		return c.JSONBlob(http.StatusOK, b)
 	})
 }
+
+// frameRows is the size up to which a dataset's pages in its own order
+// come from its frame (read from MongoDB once, kept in memory) rather than
+// from MongoDB on every request.
+const frameRows = 100_000
 
 // defaultOrderPage reads a page in the dataset's order (or its reverse)
 // by _id: one or a few chunk reads whatever the dataset's size.

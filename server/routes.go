@@ -18,6 +18,9 @@ type route struct {
 	Content []string // media types of a 200 answer that is not JSON
 	Schema  string   // the 200 answer's schema, a name in components.schemas
 	Errors  []int    // error statuses the route answers besides 500
+	Auth    bool     // changes state: needs the bearer token, off without one
+	Body    string   // the request body's schema, a name in components.schemas
+	OK      int      // the success status, when not 200
 }
 
 // param is a path or query parameter.
@@ -93,6 +96,14 @@ func (s *Server) routes() []route {
 				{Name: "pipeline", In: "path", Type: "string", Desc: "the pipeline that rejected the rows"},
 				{Name: "dataset", In: "path", Type: "string", Desc: "the input they came from (sales, employees, mongo_sales…)"},
 			}, pageParams...)},
+
+		{Method: http.MethodPost, Path: "/api/jobs", handler: s.startJob, Doc: true, Auth: true, Body: "JobRequest", Schema: "JobStarted", OK: http.StatusAccepted,
+			Errors:  []int{400, 401, 403, 413, 429, 502, 503, 504},
+			Summary: "runs an analysis pipeline (employees, sales, advanced or mongo; args: as_of for advanced) on the configured runner; 202 with its run id, whose progress and result /api/runs/<id> shows. Needs Authorization: Bearer $BEAMLINE_TOKEN; off (403) when the server has no token"},
+		{Method: http.MethodPost, Path: "/api/publish/:run", handler: s.republish, Doc: true, Auth: true, Schema: "Run",
+			Errors:  []int{401, 403, 404, 409, 503},
+			Summary: "publishes a committed run's datasets from the results root into MongoDB again; 200 with the run. Needs Authorization: Bearer $BEAMLINE_TOKEN; off (403) when the server has no token",
+			Params:  []param{{Name: "run", In: "path", Type: "string", Desc: "the run id"}}},
 
 		{Method: get, Path: "/api/*", handler: func(echo.Context) error { return notFound("no such route") }},
 		{Method: get, Path: "/", handler: s.ui},

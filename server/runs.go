@@ -4,10 +4,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/beamline/beamline/internal/progress"
 	"github.com/beamline/beamline/internal/publish"
 	"github.com/beamline/beamline/transforms/table"
 )
@@ -34,7 +34,7 @@ func (s *Server) listRuns(c echo.Context) error {
 // getRun is GET /api/runs/:id.
 func (s *Server) getRun(c echo.Context) error {
 	id := c.Param("id")
-	if id == "" || len(id) > 200 || strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if !validRunID(id) {
 		return notFound("no run %q", id)
 	}
 	st, err := s.store()
@@ -47,7 +47,14 @@ func (s *Server) getRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r)
+	out := struct {
+		publish.Run
+		Progress *progress.Update `json:"progress,omitempty"`
+	}{Run: r}
+	if u, ok := s.jobs.progress(id); ok {
+		out.Progress = &u
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // rejectsInfo is a rejects dataset in /api/rejects.

@@ -19,6 +19,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/beamline/beamline/internal/probe"
 )
 
 // DefaultAddr is the address the API and dashboard listen on unless told
@@ -61,6 +64,17 @@ type Config struct {
 	// WriteTimeout bounds writing a response; exports push it back as they
 	// stream (default 60s).
 	WriteTimeout time.Duration
+	// Token is the bearer token the routes that change state (POST
+	// /api/jobs, POST /api/publish/<run>) require, from $BEAMLINE_TOKEN;
+	// "" turns those routes off.
+	Token string
+	// Jobs lets POST /api/jobs run pipelines and POST /api/publish find
+	// their results; nil answers 503 there.
+	Jobs *Jobs
+	// ReadHeaderTimeout bounds reading a request's headers, ReadTimeout
+	// the whole request (defaults 10s and 30s): a client that sends
+	// slowly loses its connection instead of holding it.
+	ReadHeaderTimeout, ReadTimeout time.Duration
 	// CORSOrigins allows these origins to call the API from a browser;
 	// none (the default) sends no CORS headers.
 	CORSOrigins []string
@@ -78,6 +92,8 @@ func (c *Config) defaults() {
 	def(&c.ProbeTimeout, 5*time.Second)
 	def(&c.CatalogueTTL, 2*time.Second)
 	def(&c.WriteTimeout, 60*time.Second)
+	def(&c.ReadHeaderTimeout, 10*time.Second)
+	def(&c.ReadTimeout, 30*time.Second)
 	if c.CacheBytes <= 0 {
 		c.CacheBytes = 512 << 20
 	}
@@ -97,6 +113,14 @@ type Server struct {
 	cat     catalogue
 	started time.Time
 	openapi []byte
+	jobs    *jobState
+	status  struct {
+		group   singleflight.Group
+		mu      sync.Mutex
+		at      time.Time
+		mongoUp bool
+		report  probe.Report
+	}
 
 	mu   sync.Mutex
 	http *http.Server
@@ -106,7 +130,7 @@ type Server struct {
 // background, and routes that need MongoDB answer 503 until it answers.
 func New(cfg Config) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, log: cfg.Log, started: time.Now(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: cfg.Log, started: time.Now(), metrics: newMetrics(), jobs: newJobState()}
 	s.frames = newFrameCache(cfg.CacheBytes)
 	s.mongo = newMongoConn(cfg.MongoURI, cfg.MongoCheck, cfg.Log)
 	s.echo = echo.New()
@@ -131,7 +155,7 @@ func New(cfg Config) (*Server, error) {
 		s.echo.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: cfg.CORSOrigins,
 			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodOptions}}))
 	}
-	s.echo.Use(middleware.BodyLimit("64K")) // every route is a GET
+	s.echo.Use(middleware.BodyLimit("64K")) // the only bodies are POST /api/jobs's small JSON objects
 	s.echo.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.RequestTimeout,
 		Skipper: func(c echo.Context) bool { return streamed(c.Path()) },
@@ -146,7 +170,11 @@ func New(cfg Config) (*Server, error) {
 		},
 	}))
 	for _, r := range s.routes() {
-		s.echo.Add(r.Method, r.Path, r.handler)
+		h := r.handler
+		if r.Auth {
+			h = s.authorize(h)
+		}
+		s.echo.Add(r.Method, r.Path, h)
 	}
 	doc, err := s.openAPI()
 	if err != nil {
@@ -171,8 +199,8 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -198,9 +226,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// Close stops the server's background work and disconnects from MongoDB.
-// Call it after Serve has returned.
+// Close stops the server's background work (interrupting the pipelines
+// it started) and disconnects from MongoDB. Call it after Serve has
+// returned.
 func (s *Server) Close() error {
+	s.jobs.stop()
 	s.mu.Lock()
 	srv := s.http
 	s.mu.Unlock()

@@ -30,7 +30,7 @@ func (s *Server) systemStatus(c echo.Context) error {
 	if s.cfg.MongoURI != "" {
 		t.Mongo = func(context.Context) (*mongostore.Store, error) { return s.mongo.get() }
 	}
-	r := probe.Check(c.Request().Context(), t)
+	r := s.probes(c.Request().Context(), t)
 	total, failed := s.metrics.total.Load(), s.metrics.failed.Load()
 	api := apiStatus{Status: probe.Connected, UptimeS: int64(time.Since(s.started).Seconds()), Requests: total, Errors: failed}
 	if total > 0 {
@@ -40,4 +40,32 @@ func (s *Server) systemStatus(c echo.Context) error {
 		probe.Report
 		API apiStatus `json:"api"`
 	}{r, api})
+}
+
+// statusTTL is how long a probe report is reused: under load the status
+// route probes the services at most this often, not once per request.
+const statusTTL = time.Second
+
+// probes returns a report at most statusTTL old, and taken while the
+// server saw MongoDB as it sees it now (a report never outlives a change of
+// MongoDB's reachability), probing once for all the requests that wait on
+// it.
+func (s *Server) probes(ctx context.Context, t probe.Targets) probe.Report {
+	_, merr := s.mongo.get()
+	up := merr == nil
+	s.status.mu.Lock()
+	if s.status.at.Add(statusTTL).After(time.Now()) && s.status.mongoUp == up {
+		r := s.status.report
+		s.status.mu.Unlock()
+		return r
+	}
+	s.status.mu.Unlock()
+	v, _, _ := s.status.group.Do("probe", func() (any, error) {
+		r := probe.Check(context.WithoutCancel(ctx), t)
+		s.status.mu.Lock()
+		s.status.report, s.status.at, s.status.mongoUp = r, time.Now(), up
+		s.status.mu.Unlock()
+		return r, nil
+	})
+	return v.(probe.Report)
 }

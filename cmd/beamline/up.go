@@ -118,12 +118,23 @@ func runUp(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	return serve(ctx, e, &s)
+	return serve(ctx, e, &s, "--runner", *runner)
 }
 
-// serve runs the API and the dashboard on s.addr until ctx ends.
-func serve(ctx context.Context, e *env, s *settings) error {
-	srv, err := server.New(server.Config{MongoURI: s.mongoURI, HDFS: s.hdfs, JobEndpoint: s.jobEndpoint, UI: web.Assets(), Log: e.service})
+// serve runs the API and the dashboard on s.addr until ctx ends. With
+// $BEAMLINE_TOKEN set, POST /api/jobs runs pipelines with the store flags
+// of s and jobArgs.
+func serve(ctx context.Context, e *env, s *settings, jobArgs ...string) error {
+	cfg := server.Config{MongoURI: s.mongoURI, HDFS: s.hdfs, JobEndpoint: s.jobEndpoint, UI: web.Assets(), Log: e.service,
+		Token: os.Getenv(server.TokenEnv)}
+	if cfg.Token != "" {
+		if bins, err := launch.Locate(ctx, filepath.Join(s.workdir, "bin"), e.log); err != nil {
+			e.log.Warn("POST /api/jobs answers 503: no pipeline binaries", "error", err)
+		} else {
+			cfg.Jobs = &server.Jobs{Bins: bins, Args: append(defaults(s, jobArgs, false), jobArgs...), Output: s.outputRoot()}
+		}
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
