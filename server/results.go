@@ -28,8 +28,9 @@ const (
 	maxQuery        = 200 // bytes of q
 )
 
-// catalogue caches the list of published datasets for CatalogueTTL: every
-// dataset request starts by finding its dataset there.
+// catalogue caches the list of published datasets: every dataset request
+// starts by finding its dataset there. After CatalogueTTL it is refreshed in
+// the background while the previous list is served.
 type catalogue struct {
 	group singleflight.Group
 	mu    sync.Mutex
@@ -58,12 +59,11 @@ func (s *Server) datasets(ctx context.Context) ([]publish.Dataset, error) {
 		return nil, err
 	}
 	s.cat.mu.Lock()
-	if s.cat.list != nil && time.Since(s.cat.at) < s.cfg.CatalogueTTL {
-		list := s.cat.list
-		s.cat.mu.Unlock()
-		return list, nil
-	}
+	stale, fresh := s.cat.list, time.Since(s.cat.at) < s.cfg.CatalogueTTL
 	s.cat.mu.Unlock()
+	if stale != nil && fresh {
+		return stale, nil
+	}
 	ch := s.cat.group.DoChan("catalogue", func() (any, error) {
 		// not bound to the first asker's request: the others wait for it too
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.MongoTimeout)
@@ -77,6 +77,12 @@ func (s *Server) datasets(ctx context.Context) ([]publish.Dataset, error) {
 		s.cat.mu.Unlock()
 		return list, nil
 	})
+	if stale != nil {
+		// Expired, not forgotten: serve it while the refresh runs in the
+		// background, so no request waits for the catalogue (a new run
+		// shows within CatalogueTTL plus one read of it).
+		return stale, nil
+	}
 	select {
 	case r := <-ch:
 		if r.Err != nil {
