@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -427,17 +426,6 @@ func TestRandomKills(t *testing.T) {
 	}
 }
 
-// loopbackAddr returns a loopback address nothing listens on.
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestMongoGoesAwayDuringARun stops MongoDB (an embedded server of the
 // test's own on a fixed address) while the sales pipeline publishes, after
 // some of its chunks are in: the run fails within a bound set by
@@ -448,7 +436,7 @@ func loopbackAddr(t *testing.T) string {
 func TestMongoGoesAwayDuringARun(t *testing.T) {
 	bin := pipelinetest.Build(t, "./pipelines/sales")
 	gen := generatedSales(t)
-	dir, addr := t.TempDir(), loopbackAddr(t)
+	dir, addr := t.TempDir(), mongotest.FreeAddr(t)
 	db, err := mongoembed.Start(dir, addr, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,17 @@ func Selected() (string, error) {
 	return normalize(*beamrunners.Runner)
 }
 
+// NeedsEndpoint reports whether runner submits to a Beam job service and
+// so takes --endpoint (universal, portable, flink, spark); false for the
+// in-process runners and for values that are not runners.
+func NeedsEndpoint(runner string) bool {
+	name, err := normalize(runner)
+	if err != nil {
+		return false
+	}
+	return names[name] != "prism" && names[name] != "direct"
+}
+
 // normalize returns the accepted --runner value for runner (Default when
 // empty), or an error naming the accepted values.
 func normalize(runner string) (string, error) {

@@ -88,3 +88,12 @@ func TestReachable(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 }
+
+func TestNeedsEndpoint(t *testing.T) {
+	for runner, want := range map[string]bool{"universal": true, "Portable": true, "flink": true, "spark": true,
+		"prism": false, "": false, "direct": false, "nope": false} {
+		if got := NeedsEndpoint(runner); got != want {
+			t.Errorf("NeedsEndpoint(%q) = %v, want %v", runner, got, want)
+		}
+	}
+}

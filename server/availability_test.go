@@ -21,22 +21,11 @@ import (
 	"github.com/beamline/beamline/server"
 )
 
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestMongoGoesAwayAndComesBack: the server answers 503 with the reason
 // while its MongoDB is down and serves again, without a restart, once it
 // is back on the same address with the same files.
 func TestMongoGoesAwayAndComesBack(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
+	dir, addr := t.TempDir(), mongotest.FreeAddr(t)
 	db, err := mongoembed.Start(dir, addr, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +104,7 @@ func TestMongoGoesAwayAndComesBack(t *testing.T) {
 // TestStartsWithoutMongo: New does not fail when MongoDB is down at start;
 // routes answer 503 at once and work when MongoDB appears.
 func TestStartsWithoutMongo(t *testing.T) {
-	addr := freeAddr(t)
+	addr := mongotest.FreeAddr(t)
 	start := time.Now()
 	s, err := server.New(server.Config{MongoURI: "mongodb://" + addr + "/late", Log: logger(t), MongoCheck: 200 * time.Millisecond})
 	if err != nil {
@@ -189,7 +178,7 @@ func TestSystemStatus(t *testing.T) {
 	t.Setenv("HADOOP_CONF_DIR", "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, port, _ := net.SplitHostPort(freeAddr(t))
+	_, port, _ := net.SplitHostPort(mongotest.FreeAddr(t))
 	p, _ := strconv.Atoi(port)
 	if _, err := prism.CreateJobServer(ctx, prism.Options{Port: p}); err != nil {
 		t.Fatal(err)
@@ -246,7 +235,7 @@ func TestSystemStatus(t *testing.T) {
 	// a namenode that went away and a job service that is not there are
 	// reported, and the route still answers 200 within the probe timeout
 	fs.Stop()
-	h = newServer(t, server.Config{MongoURI: uri, HDFS: fs.URL(), JobEndpoint: freeAddr(t), ProbeTimeout: 2 * time.Second})
+	h = newServer(t, server.Config{MongoURI: uri, HDFS: fs.URL(), JobEndpoint: mongotest.FreeAddr(t), ProbeTimeout: 2 * time.Second})
 	t0 := time.Now()
 	getJSON(t, h, "/api/system/status", http.StatusOK, &st)
 	if st.Hadoop.Status != "disconnected" || st.Hadoop.Error == "" || st.Spark.Status != "disconnected" || st.Spark.Error == "" ||

@@ -18,6 +18,7 @@ import (
 	"github.com/beamline/beamline/internal/launch"
 	"github.com/beamline/beamline/internal/mongostore"
 	"github.com/beamline/beamline/internal/probe"
+	"github.com/beamline/beamline/runners"
 )
 
 // hdfsDirs are the original's HDFS directories (spec §3, init-hadoop.sh and
@@ -238,7 +239,7 @@ func defaults(s *settings, pass []string, ingest bool) []string {
 			}
 		}
 	}
-	if !given["endpoint"] && s.jobEndpoint != "" && portable(runner) {
+	if !given["endpoint"] && s.jobEndpoint != "" && runners.NeedsEndpoint(runner) {
 		out = append(out, "--endpoint", s.jobEndpoint)
 	}
 	return out
@@ -374,14 +375,4 @@ func runPing(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %s\n", *url, resp.Status)
 	return nil
-}
-
-// portable reports whether runner submits to a job service (and so takes
-// --endpoint).
-func portable(runner string) bool {
-	switch strings.ToLower(runner) {
-	case "universal", "portable", "flink", "spark":
-		return true
-	}
-	return false
 }

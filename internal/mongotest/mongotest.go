@@ -8,6 +8,7 @@ package mongotest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"sort"
@@ -176,4 +177,17 @@ func withDatabase(u, db string) string {
 		out += "?" + query
 	}
 	return out
+}
+
+// FreeAddr returns a loopback address nothing listens on, for tests that
+// run their own embedded server on a fixed address so that they can stop
+// it and start it again where clients expect it.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
